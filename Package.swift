@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// RDKit 2022.09 (Debian librdkit-dev) is linked library by library; the shim is the only
+// target that sees C++, and it exposes a plain C header to Swift.
+let rdkitLibraries = [
+    "RDKitFilterCatalog", "RDKitMolDraw2D", "RDKitChemTransforms", "RDKitFingerprints",
+    "RDKitDescriptors", "RDKitPartialCharges", "RDKitSubstructMatch", "RDKitSmilesParse",
+    "RDKitFileParsers", "RDKitDepictor", "RDKitCatalogs", "RDKitSubgraphs",
+    "RDKitGraphMol", "RDKitDataStructs", "RDKitRDGeometryLib",
+    "RDKitRDGeneral",
+]
+
+let package = Package(
+    name: "molvae",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "MolVAE", targets: ["MolVAE"]),
+        .executable(name: "molvae", targets: ["molvae"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "CMolShim",
+            cxxSettings: [
+                .headerSearchPath("."),
+                .unsafeFlags(["-I/usr/include/rdkit", "-std=c++17", "-O2", "-w"]),
+            ],
+            linkerSettings: rdkitLibraries.map { .linkedLibrary($0) }
+        ),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(
+            name: "MolVAE",
+            dependencies: ["CMolShim", "CBLAS", "CZlib"],
+            // Numeric loops are 10-100x slower unoptimised; keep the library fast in debug builds too.
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
+        .executableTarget(
+            name: "molvae",
+            dependencies: [
+                "MolVAE",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ChemistryTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CorpusTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EngineTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

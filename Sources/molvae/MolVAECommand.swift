@@ -1,0 +1,11 @@
+import ArgumentParser
+import MolVAE
+
+@main
+struct MolVAECommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "molvae",
+        abstract: "Learn a latent space of drug-like molecules from SMILES; generate, score and improve molecules.",
+        subcommands: []
+    )
+}
