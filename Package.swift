@@ -30,11 +30,13 @@ let package = Package(
             ],
             linkerSettings: rdkitLibraries.map { .linkedLibrary($0) }
         ),
+        // Popcount kernels for fingerprint similarity (AVX-512 VPOPCNTDQ chosen at run time).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "MolVAE",
-            dependencies: ["CMolShim", "CBLAS", "CZlib"],
+            dependencies: ["CMolShim", "CKernels", "CBLAS", "CZlib"],
             // Numeric loops are 10-100x slower unoptimised; keep the library fast in debug builds too.
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
@@ -47,6 +49,7 @@ let package = Package(
         ),
         .testTarget(name: "ChemistryTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
