@@ -1,0 +1,67 @@
+/// A file of SMILES after RDKit has judged every line: the valid molecules' features in input
+/// order, and every invalid line with its reason. Nothing is dropped silently.
+public struct EvaluatedSet: Sendable {
+    public struct InvalidLine: Sendable, Codable {
+        public let line: Int
+        public let smiles: String
+        public let reason: InvalidReason
+        public let message: String
+    }
+
+    public let path: String
+    public let sha256: String
+    public let lineCount: Int
+    public let valid: [MoleculeFeatures]
+    public let invalid: [InvalidLine]
+
+    /// Reads `path` (any format `SMILESReader` accepts) and evaluates it on `threads` workers,
+    /// in chunks so that memory stays proportional to the molecules kept.
+    public init(path: String, threads: Int, chunkSize: Int = 8192) throws {
+        self.path = path
+        sha256 = try SHA256.hexDigest(ofFileAt: path)
+        let reader = try SMILESReader(path: path)
+        var valid: [MoleculeFeatures] = []
+        var invalid: [InvalidLine] = []
+        var lines = 0
+        while true {
+            let batch = try reader.nextBatch(maxCount: chunkSize)
+            if batch.isEmpty { break }
+            lines += batch.count
+            var results = [Result<MoleculeFeatures, InvalidLine>?](repeating: nil, count: batch.count)
+            results.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress!
+                parallelChunks(count: batch.count, threads: threads, maxChunk: 64) { range in
+                    for i in range { base[i] = evaluate(batch[i]) }
+                }
+            }
+            for result in results {
+                switch result! {
+                case .success(let features): valid.append(features)
+                case .failure(let line): invalid.append(line)
+                }
+            }
+        }
+        lineCount = lines
+        self.valid = valid
+        self.invalid = invalid
+    }
+
+    public var invalidCounts: [InvalidReason: Int] {
+        var counts: [InvalidReason: Int] = [:]
+        for line in invalid { counts[line.reason, default: 0] += 1 }
+        return counts
+    }
+}
+
+extension EvaluatedSet.InvalidLine: Error {}
+
+private func evaluate(_ record: SMILESRecord) -> Result<MoleculeFeatures, EvaluatedSet.InvalidLine> {
+    do {
+        let molecule = try Molecule(smiles: record.smiles)
+        return .success(MoleculeFeatures(molecule))
+    } catch {
+        return .failure(.init(line: record.lineNumber, smiles: record.smiles,
+                              reason: InvalidReason(smiles: record.smiles, message: error.reason),
+                              message: error.reason))
+    }
+}

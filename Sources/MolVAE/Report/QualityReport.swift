@@ -1,0 +1,74 @@
+import Foundation
+
+/// The whole result of `molvae report`: every metric under a stable name, the inputs with
+/// their sha256 and counts, and the invalid lines grouped by reason. Encoded as JSON with
+/// sorted keys so that two reports diff cleanly.
+public struct QualityReport: Codable, Sendable {
+    public struct Input: Codable, Sendable {
+        public let role: String
+        public let path: String
+        public let sha256: String
+        public let lines: Int
+        public let valid: Int
+    }
+
+    public struct InvalidSummary: Codable, Sendable {
+        public let total: Int
+        public let byReason: [String: Int]
+        /// Up to five example lines per reason.
+        public let examples: [String: [EvaluatedSet.InvalidLine]]
+    }
+
+    public let tool: String
+    public let version: String
+    public let inputs: [Input]
+    /// MOSES metric name → value (null for NaN, as JSON has no NaN).
+    public let moses: [String: Double?]
+    /// unique@k computed on fewer than k valid molecules: k → molecules available.
+    public let uniqueShortfalls: [String: Int]
+    public let guacamol: GuacaMolMetrics
+    public let invalid: InvalidSummary
+    public let seconds: Double
+
+    public init(generated: EvaluatedSet, train: TrainingSet?, test: EvaluatedSet?, testScaffolds: EvaluatedSet?,
+                threads: Int, seconds: Double) {
+        tool = "molvae"
+        version = MolVAEVersion.current
+        var inputs = [Input(role: "generated", path: generated.path, sha256: generated.sha256,
+                            lines: generated.lineCount, valid: generated.valid.count)]
+        if let train {
+            inputs.append(Input(role: "train", path: train.path, sha256: train.sha256, lines: train.lineCount, valid: train.validCount))
+        }
+        for (role, set) in [("test", test), ("test_scaffolds", testScaffolds)] {
+            if let set {
+                inputs.append(Input(role: role, path: set.path, sha256: set.sha256, lines: set.lineCount, valid: set.valid.count))
+            }
+        }
+        self.inputs = inputs
+
+                let metrics = MosesMetrics(lineCount: generated.lineCount, valid: generated.valid, train: train?.raw,
+                                   test: test.map { ReferenceSet(features: $0.valid) },
+                                   testScaffolds: testScaffolds.map { ReferenceSet(features: $0.valid) },
+                                   threads: threads)
+        moses = Dictionary(uniqueKeysWithValues: metrics.values.map { ($0.name, $0.value.isNaN ? nil : $0.value) })
+        uniqueShortfalls = Dictionary(uniqueKeysWithValues: metrics.uniqueShortfalls.map { ("\($0.k)", $0.available) })
+        guacamol = GuacaMolMetrics(lineCount: generated.lineCount, validCanonical: generated.valid.map(\.canonicalSMILES),
+                                   canonicalTrain: train?.canonical)
+
+        var examples: [String: [EvaluatedSet.InvalidLine]] = [:]
+        for line in generated.invalid where examples[line.reason.rawValue, default: []].count < 5 {
+            examples[line.reason.rawValue, default: []].append(line)
+        }
+        invalid = InvalidSummary(total: generated.invalid.count,
+                                 byReason: Dictionary(uniqueKeysWithValues: generated.invalidCounts.map { ($0.key.rawValue, $0.value) }),
+                                 examples: examples)
+        self.seconds = seconds
+    }
+
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(self)
+    }
+}

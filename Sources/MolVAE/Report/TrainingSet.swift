@@ -1,0 +1,38 @@
+/// The training SMILES a generated set is compared against for novelty: the strings exactly
+/// as given (MOSES compares against those) and their canonical forms (GuacaMol canonicalizes).
+/// Only parsing and canonicalization are done: no fingerprints or scores for 250k molecules.
+public struct TrainingSet: Sendable {
+    public let path: String
+    public let sha256: String
+    public let lineCount: Int
+    public let validCount: Int
+    public let raw: Set<String>
+    public let canonical: Set<String>
+
+    public init(path: String, threads: Int, chunkSize: Int = 16384) throws {
+        self.path = path
+        sha256 = try SHA256.hexDigest(ofFileAt: path)
+        let reader = try SMILESReader(path: path)
+        var raw = Set<String>(), canonical = Set<String>(), lines = 0, validLines = 0
+        while true {
+            let batch = try reader.nextBatch(maxCount: chunkSize)
+            if batch.isEmpty { break }
+            lines += batch.count
+            var forms = [String?](repeating: nil, count: batch.count)
+            forms.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress!
+                parallelChunks(count: batch.count, threads: threads, maxChunk: 256) { range in
+                    for i in range { base[i] = try? Molecule(smiles: batch[i].smiles).canonicalSMILES }
+                }
+            }
+            for (record, form) in zip(batch, forms) {
+                raw.insert(record.smiles)
+                if let form { canonical.insert(form); validLines += 1 }
+            }
+        }
+        lineCount = lines
+        validCount = validLines
+        self.raw = raw
+        self.canonical = canonical
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import MolVAE
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Score a file of generated SMILES with the MOSES and GuacaMol metrics.",
+        discussion: """
+        Every line of --generated is judged by RDKit; invalid lines are counted by reason \
+        (syntax, valence, aromaticity, empty), never dropped silently. Metrics that compare \
+        against a reference appear only when that reference is given: novelty needs --train; \
+        SNN, Frag, Scaf and the property distances need --test (and --test-scaffolds for the \
+        TestSF columns). FCD is not computed (it needs the ChemNet model).
+
+        Example, against the bundled MOSES subsets:
+          molvae report --generated samples.csv --train Data/moses-train-250k.smi.gz \\
+            --test Data/moses-test-10k.smi.gz --test-scaffolds Data/moses-test-scaffolds-10k.smi.gz \\
+            --out report.json --html report.html
+        """
+    )
+
+    @Option(name: .long, help: "Generated SMILES (.smi/.txt/.csv with a smiles column, optionally .gz).")
+    var generated: String
+
+    @Option(name: .long, help: "Training SMILES, for novelty.")
+    var train: String?
+
+    @Option(name: .long, help: "Test SMILES, for SNN/Frag/Scaf and property distances.")
+    var test: String?
+
+    @Option(name: .customLong("test-scaffolds"), help: "Scaffold-split test SMILES, for the TestSF columns.")
+    var testScaffolds: String?
+
+    @Option(name: .long, help: "Write the JSON report here (default: standard output).")
+    var out: String?
+
+    @Option(name: .long, help: "Also write a self-contained HTML page here.")
+    var html: String?
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let start = Date()
+        let threads = self.threads
+        func progress(_ text: String) { FileHandle.standardError.write(Data("report: \(text)\n".utf8)) }
+
+        progress("reading \(generated)")
+        let generatedSet = try EvaluatedSet(path: generated, threads: threads)
+        let trainSet = try train.map { path in progress("reading \(path)"); return try TrainingSet(path: path, threads: threads) }
+        let testSet = try test.map { path in progress("reading \(path)"); return try EvaluatedSet(path: path, threads: threads) }
+        let scaffoldSet = try testScaffolds.map { path in progress("reading \(path)"); return try EvaluatedSet(path: path, threads: threads) }
+        progress("computing metrics")
+        let report = QualityReport(generated: generatedSet, train: trainSet, test: testSet, testScaffolds: scaffoldSet,
+                                   threads: threads, seconds: Date().timeIntervalSince(start))
+
+        let json = try report.jsonData()
+        if let out {
+            try AtomicFile.write(json, to: out)
+        } else {
+            FileHandle.standardOutput.write(json)
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        }
+        if let html {
+            try AtomicFile.write(ReportPage(report: report, generated: generatedSet, test: testSet).html(), to: html)
+        }
+        progress(summary(report))
+    }
+
+    private func summary(_ report: QualityReport) -> String {
+        let shown = ["valid", "unique@1k", "unique@10k", "Novelty", "IntDiv", "Filters", "SNN/Test"]
+        let parts = shown.compactMap { name -> String? in
+            guard let value = report.moses[name] ?? nil else { return nil }
+            return "\(name) \(String(format: "%.4f", value))"
+        }
+        return "\(report.inputs[0].lines) lines, \(report.invalid.total) invalid; " + parts.joined(separator: ", ")
+            + String(format: "; %.1f s", report.seconds)
+    }
+}
