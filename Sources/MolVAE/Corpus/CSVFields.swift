@@ -1,0 +1,54 @@
+/// Splits one line of CSV (or TSV) into fields, RFC 4180 style.
+///
+/// A field may be quoted; inside quotes the delimiter is literal and `""` is one `"`. SMILES
+/// never contain commas, but names and other columns often do, so a naive split would shift
+/// columns. Records spanning several lines (a newline inside quotes) are not supported: every
+/// molecule file we read has one record per line, and line numbers in errors stay exact.
+enum CSVFields {
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [String] {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var index = 0
+        let count = bytes.count
+        let quote = UInt8(ascii: "\"")
+        while true {
+            field.removeAll(keepingCapacity: true)
+            // Spaces before an opening quote are tolerated (`a, "b, c"`).
+            var probe = index
+            while probe < count, bytes[probe] == UInt8(ascii: " ") { probe += 1 }
+            if probe < count, bytes[probe] == quote {
+                index = probe + 1
+                while index < count {
+                    if bytes[index] == quote {
+                        if index + 1 < count, bytes[index + 1] == quote {
+                            field.append(quote)
+                            index += 2
+                        } else {
+                            index += 1
+                            break
+                        }
+                    } else {
+                        field.append(bytes[index])
+                        index += 1
+                    }
+                }
+                // Anything between the closing quote and the delimiter is kept, not dropped.
+                while index < count, bytes[index] != delimiter {
+                    field.append(bytes[index])
+                    index += 1
+                }
+            } else {
+                while index < count, bytes[index] != delimiter {
+                    field.append(bytes[index])
+                    index += 1
+                }
+            }
+            fields.append(TextDecoding.string(field).text)
+            if index < count, bytes[index] == delimiter {
+                index += 1
+                continue
+            }
+            return fields
+        }
+    }
+}

@@ -1,0 +1,129 @@
+/// Streams SMILES records from `.smi`/`.txt`, `.csv`/`.tsv` files, gzip-compressed or not, or
+/// standard input (`-`).
+///
+/// Why a pull-style reader rather than loading the file: corpora run to millions of lines and
+/// every consumer (vocabulary building, corpus preparation, training) wants one pass with
+/// bounded memory. Header, blank and whitespace-only lines produce no record; line numbers
+/// always refer to physical lines so messages point at the right place.
+///
+/// Not thread-safe: one reader belongs to one thread (batches can then be fanned out).
+public final class SMILESReader {
+    /// The path as given; `-` is standard input.
+    public let path: String
+    /// The layout in use; nil until the first non-blank line has been seen when it had to be
+    /// guessed from content.
+    public private(set) var format: SMILESFileFormat?
+    /// Lines whose bytes were not valid UTF-8 and were decoded with replacement characters.
+    public private(set) var invalidUTF8Lines = 0
+    /// Records returned so far.
+    public private(set) var recordsRead = 0
+
+    private let source: LineSource
+    private var headerPending = true
+    private var smilesIndex = 0
+    private var nameIndex: Int?
+
+    /// Opens `path` (`-` for standard input). `format` overrides the guess from the file name
+    /// and first line. Throws for a missing, unreadable or zero-byte file.
+    public init(path: String, format: SMILESFileFormat? = nil) throws(SMILESReadError) {
+        self.path = path
+        self.format = format ?? SMILESFileFormat.implied(byPath: path)
+        self.source = try LineSource(path: path)
+    }
+
+    /// Whether the content is gzip-compressed (detected from its magic bytes).
+    public var isGzipCompressed: Bool { source.isGzipCompressed }
+
+    /// The physical line number most recently read.
+    public var lineNumber: Int { source.lineNumber }
+
+    /// The next record, or nil at the end. Throws `.empty` at the end of a file that held no
+    /// record at all, and `.noSMILESColumn` when a CSV/TSV header has no SMILES column.
+    public func next() throws(SMILESReadError) -> SMILESRecord? {
+        while true {
+            guard let parsed = try source.withNextLine({ parse($0) }) else {
+                if recordsRead == 0 { throw SMILESReadError(path: path, line: nil, kind: .empty) }
+                return nil
+            }
+            switch parsed {
+            case .skip:
+                continue
+            case .missingSMILESColumn(let header):
+                throw SMILESReadError(path: path, line: source.lineNumber, kind: .noSMILESColumn(header: header))
+            case .record(let smiles, let name, let validUTF8):
+                if !validUTF8 { invalidUTF8Lines += 1 }
+                recordsRead += 1
+                return SMILESRecord(lineNumber: source.lineNumber, smiles: smiles, name: name)
+            }
+        }
+    }
+
+    /// Up to `maxCount` records; fewer only at the end of the input. Batches let callers parse
+    /// molecules in parallel while keeping file order.
+    public func nextBatch(maxCount: Int) throws(SMILESReadError) -> [SMILESRecord] {
+        var batch: [SMILESRecord] = []
+        batch.reserveCapacity(maxCount)
+        while batch.count < maxCount, let record = try next() { batch.append(record) }
+        return batch
+    }
+
+    /// Every record of a (small) file. Prefer `next()` for corpora.
+    public static func readAll(path: String, format: SMILESFileFormat? = nil) throws(SMILESReadError) -> [SMILESRecord] {
+        let reader = try SMILESReader(path: path, format: format)
+        var records: [SMILESRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        return records
+    }
+
+    // MARK: - Line parsing
+
+    private enum ParsedLine {
+        case skip
+        case record(smiles: String, name: String?, validUTF8: Bool)
+        case missingSMILESColumn(header: [String])
+    }
+
+    private func parse(_ line: UnsafeBufferPointer<UInt8>) -> ParsedLine {
+        if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return .skip }
+        if format == nil { format = line.contains(UInt8(ascii: ",")) ? .csv : .smi }
+        switch format! {
+        case .smi: return parseSMILine(line)
+        case .csv: return parseDelimited(line, delimiter: UInt8(ascii: ","))
+        case .tsv: return parseDelimited(line, delimiter: UInt8(ascii: "\t"))
+        }
+    }
+
+    private func parseSMILine(_ line: UnsafeBufferPointer<UInt8>) -> ParsedLine {
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = 0
+        while start < line.count, isSpace(line[start]) { start += 1 }
+        var end = start
+        while end < line.count, !isSpace(line[end]) { end += 1 }
+        let smiles = TextDecoding.string(line[start..<end])
+        var nameStart = end
+        while nameStart < line.count, isSpace(line[nameStart]) { nameStart += 1 }
+        var nameEnd = line.count
+        while nameEnd > nameStart, isSpace(line[nameEnd - 1]) { nameEnd -= 1 }
+        let name = nameEnd > nameStart ? TextDecoding.string(line[nameStart..<nameEnd]) : nil
+        if headerPending {
+            headerPending = false
+            if SMILESColumn.isHeaderName(smiles.text) { return .skip }
+        }
+        return .record(smiles: smiles.text, name: name?.text, validUTF8: smiles.wasValid && (name?.wasValid ?? true))
+    }
+
+    private func parseDelimited(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> ParsedLine {
+        let fields = CSVFields.split(line, delimiter: delimiter)
+        if headerPending {
+            guard let index = SMILESColumn.smilesIndex(in: fields) else { return .missingSMILESColumn(header: fields) }
+            headerPending = false
+            smilesIndex = index
+            nameIndex = SMILESColumn.nameIndex(in: fields, excluding: index)
+            return .skip
+        }
+        let smiles = smilesIndex < fields.count ? fields[smilesIndex].trimmingSpaces : ""
+        let name = nameIndex.flatMap { $0 < fields.count ? fields[$0].trimmingSpaces : nil }
+        let validUTF8 = !line.contains { $0 >= 0x80 } || TextDecoding.string(line).wasValid
+        return .record(smiles: smiles, name: name?.isEmpty == false ? name : nil, validUTF8: validUTF8)
+    }
+}
