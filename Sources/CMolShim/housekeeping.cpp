@@ -19,6 +19,8 @@ void ensure_logging_configured() {
 
 extern "C" void molshim_free_string(char *string) { std::free(string); }
 
+extern "C" void molshim_free_buffer(void *buffer) { std::free(buffer); }
+
 extern "C" void molshim_set_logging(int enabled) {
     molshim::ensure_logging_configured();
     if (enabled) {

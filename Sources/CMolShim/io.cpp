@@ -33,6 +33,7 @@ extern "C" void molshim_mol_free(molshim_mol *mol) { delete mol; }
 extern "C" char *molshim_mol_to_smiles(const molshim_mol *mol, int isomeric) {
     if (!mol) return nullptr;
     return guarded<char *>(nullptr, nullptr, [&] {
+        std::lock_guard<std::mutex> hold(mol->lock);  // MolToSmiles caches ranks on the molecule
         return copy_string(RDKit::MolToSmiles(*mol->mol, isomeric != 0));
     });
 }

@@ -1,20 +1,33 @@
 // Shared by the shim's translation units; never seen by Swift.
 #pragma once
+#include "molshim.h"
+
 #include <GraphMol/ROMol.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 
+// RDKit caches computed values (Crippen, TPSA, ring info, stereo flags) as properties on the
+// molecule, so even "const" calculations write to it. Every shim function that touches a handle
+// holds its lock, which makes one handle safe to share between threads.
 struct molshim_mol {
     std::unique_ptr<RDKit::ROMol> mol;
+    mutable std::mutex lock;
 };
 
 namespace molshim {
 
 void ensure_logging_configured();
+
+// Writes `value` through `out` when the pointer is not null.
+template <typename T>
+inline void store(T *out, T value) {
+    if (out) *out = value;
+}
 
 inline char *copy_string(const std::string &s) {
     char *out = static_cast<char *>(std::malloc(s.size() + 1));
@@ -39,5 +52,12 @@ T guarded(char **error, T fallback, F &&body) {
     }
     return fallback;
 }
+
+// Calculators shared by the per-value entry points and molshim_mol_scores; the caller holds
+// the molecule's lock. They throw on RDKit errors.
+void compute_descriptors(const RDKit::ROMol &mol, molshim_descriptors &out);
+double compute_qed(const RDKit::ROMol &mol);
+// NaN when no fragment table is installed.
+double compute_sa_score(const RDKit::ROMol &mol);
 
 }  // namespace molshim

@@ -1,0 +1,124 @@
+// Synthetic accessibility score exactly as RDKit Contrib SA_Score/sascorer.py (Ertl and
+// Schuffenhauer 2009, with Contrib's fingerprint-density correction). The fragment table is not
+// compiled in: Swift reads Data/sa_fragment_scores.txt.gz and installs it once.
+#include "boost_compat.hpp"
+#include "molshim.h"
+#include "shim_internal.hpp"
+
+#include <DataStructs/SparseIntVect.h>
+#include <GraphMol/Descriptors/Lipinski.h>
+#include <GraphMol/Fingerprints/MorganFingerprints.h>
+#include <GraphMol/MolOps.h>
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+using namespace molshim;
+
+namespace {
+
+using FragmentTable = std::unordered_map<uint32_t, double>;
+
+// Replaced as a whole, read through an atomic shared_ptr load, so scoring threads never see a
+// half-built table and never take a lock.
+std::shared_ptr<const FragmentTable> fragment_table;
+
+std::shared_ptr<const FragmentTable> current_table() { return std::atomic_load(&fragment_table); }
+
+}  // namespace
+
+extern "C" size_t molshim_sa_set_fragment_scores(const uint32_t *ids, const double *scores, size_t count) {
+    auto table = std::make_shared<FragmentTable>();
+    table->reserve(count);
+    // Later entries win, as in sascorer.readFragmentScores (a dict filled in file order).
+    for (size_t i = 0; i < count; ++i) (*table)[ids[i]] = scores[i];
+    size_t stored = table->size();
+    std::atomic_store(&fragment_table, std::shared_ptr<const FragmentTable>(std::move(table)));
+    return stored;
+}
+
+extern "C" int molshim_sa_has_fragment_scores(void) { return current_table() ? 1 : 0; }
+
+namespace molshim {
+
+double compute_sa_score(const RDKit::ROMol &mol) {
+    auto table = current_table();
+    if (!table) return std::numeric_limits<double>::quiet_NaN();
+
+    // fragment score: Morgan radius-2 counts, ids ascending (GetNonzeroElements order)
+    std::unique_ptr<RDKit::SparseIntVect<std::uint32_t>> fp(RDKit::MorganFingerprints::getFingerprint(mol, 2));
+    double score1 = 0.;
+    long nf = 0;
+    const auto &elements = fp->getNonzeroElements();
+    for (const auto &[id, count] : elements) {
+        nf += count;
+        auto found = table->find(id);
+        score1 += (found == table->end() ? -4.0 : found->second) * count;
+    }
+    score1 /= nf;
+
+    // features score
+    const unsigned int n_atoms = mol.getNumAtoms();
+    // Chem.FindMolChiralCenters(m, includeUnassigned=True): legacy AssignStereochemistry with
+    // force and flagPossibleStereoCenters. It writes to the molecule, so work on a copy.
+    RDKit::ROMol stereo(mol);
+    RDKit::MolOps::assignStereochemistry(stereo, /*cleanIt=*/false, /*force=*/true, /*flagPossibleStereoCenters=*/true);
+    unsigned int chiral_centers = 0;
+    for (const auto atom : stereo.atoms()) {
+        if (atom->hasProp(RDKit::common_properties::_CIPCode) ||
+            atom->hasProp(RDKit::common_properties::_ChiralityPossible)) {
+            ++chiral_centers;
+        }
+    }
+    const unsigned int n_spiro = RDKit::Descriptors::calcNumSpiroAtoms(mol);
+    const unsigned int n_bridgeheads = RDKit::Descriptors::calcNumBridgeheadAtoms(mol);
+    unsigned int n_macrocycles = 0;
+    for (const auto &ring : mol.getRingInfo()->atomRings()) {
+        if (ring.size() > 8) ++n_macrocycles;
+    }
+
+    const double size_penalty = std::pow(static_cast<double>(n_atoms), 1.005) - n_atoms;
+    const double stereo_penalty = std::log10(chiral_centers + 1);
+    const double spiro_penalty = std::log10(n_spiro + 1);
+    const double bridge_penalty = std::log10(n_bridgeheads + 1);
+    // Contrib uses log10(2) for any number of macrocycles (not the paper's log10(n + 1)).
+    const double macrocycle_penalty = n_macrocycles > 0 ? std::log10(2) : 0.;
+    const double score2 = 0. - size_penalty - stereo_penalty - spiro_penalty - bridge_penalty - macrocycle_penalty;
+
+    // fingerprint density correction (Contrib version 1.1): symmetric molecules are easier
+    double score3 = 0.;
+    if (n_atoms > elements.size()) {
+        score3 = std::log(static_cast<double>(n_atoms) / elements.size()) * .5;
+    }
+
+    double sascore = score1 + score2 + score3;
+    const double min = -4.0, max = 2.5;
+    sascore = 11. - (sascore - min + 1) / (max - min) * 9.;
+    if (sascore > 8.) sascore = 8. + std::log(sascore + 1. - 9.);
+    if (sascore > 10.) {
+        sascore = 10.0;
+    } else if (sascore < 1.) {
+        sascore = 1.0;
+    }
+    return sascore;
+}
+
+}  // namespace molshim
+
+extern "C" double molshim_mol_sa_score(const molshim_mol *mol, char **error) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (!mol) {
+        set_error(error, "null molecule");
+        return nan;
+    }
+    if (!current_table()) {
+        set_error(error, "SA score fragment table not loaded");
+        return nan;
+    }
+    return guarded<double>(error, nan, [&] {
+        std::lock_guard<std::mutex> hold(mol->lock);
+        return compute_sa_score(*mol->mol);
+    });
+}
