@@ -51,10 +51,10 @@ struct ReportCommand: ParsableCommand {
         func progress(_ text: String) { FileHandle.standardError.write(Data("report: \(text)\n".utf8)) }
 
         progress("reading \(generated)")
-        let generatedSet = try EvaluatedSet(path: generated, threads: threads)
+        let generatedSet = try EvaluatedSet(path: generated, role: .generated, threads: threads)
         let trainSet = try train.map { path in progress("reading \(path)"); return try TrainingSet(path: path, threads: threads) }
-        let testSet = try test.map { path in progress("reading \(path)"); return try EvaluatedSet(path: path, threads: threads) }
-        let scaffoldSet = try testScaffolds.map { path in progress("reading \(path)"); return try EvaluatedSet(path: path, threads: threads) }
+        let testSet = try test.map { path in progress("reading \(path)"); return try EvaluatedSet(path: path, role: .reference, threads: threads) }
+        let scaffoldSet = try testScaffolds.map { path in progress("reading \(path)"); return try EvaluatedSet(path: path, role: .reference, threads: threads) }
         progress("computing metrics")
         let report = QualityReport(generated: generatedSet, train: trainSet, test: testSet, testScaffolds: scaffoldSet,
                                    threads: threads, seconds: Date().timeIntervalSince(start))

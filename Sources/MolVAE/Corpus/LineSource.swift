@@ -142,3 +142,11 @@ final class LineSource {
         end += Int(read)
     }
 }
+
+extension LineSource {
+    /// The next line as bytes (without its line end), or nil at the end of input: for small
+    /// data files read whole, where a copy per line does not matter.
+    func nextLine() throws(SMILESReadError) -> [UInt8]? {
+        try withNextLine { Array($0) }
+    }
+}

@@ -8,6 +8,9 @@ public struct EvaluatedSet: Sendable {
         public let message: String
     }
 
+    /// Generated molecules are scored in canonical form, reference molecules as given (MOSES).
+    public enum Role: Sendable { case generated, reference }
+
     public let path: String
     public let sha256: String
     public let lineCount: Int
@@ -16,7 +19,7 @@ public struct EvaluatedSet: Sendable {
 
     /// Reads `path` (any format `SMILESReader` accepts) and evaluates it on `threads` workers,
     /// in chunks so that memory stays proportional to the molecules kept.
-    public init(path: String, threads: Int, chunkSize: Int = 8192) throws {
+    public init(path: String, role: Role, threads: Int, chunkSize: Int = 8192) throws {
         self.path = path
         sha256 = try SHA256.hexDigest(ofFileAt: path)
         let reader = try SMILESReader(path: path)
@@ -31,7 +34,7 @@ public struct EvaluatedSet: Sendable {
             results.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
                 parallelChunks(count: batch.count, threads: threads, maxChunk: 64) { range in
-                    for i in range { base[i] = evaluate(batch[i]) }
+                    for i in range { base[i] = evaluate(batch[i], reparseCanonical: role == .generated) }
                 }
             }
             for result in results {
@@ -55,13 +58,20 @@ public struct EvaluatedSet: Sendable {
 
 extension EvaluatedSet.InvalidLine: Error {}
 
-private func evaluate(_ record: SMILESRecord) -> Result<MoleculeFeatures, EvaluatedSet.InvalidLine> {
+private func evaluate(_ record: SMILESRecord, reparseCanonical: Bool) -> Result<MoleculeFeatures, EvaluatedSet.InvalidLine> {
+    let molecule: Molecule
     do {
-        let molecule = try Molecule(smiles: record.smiles)
-        return .success(MoleculeFeatures(molecule))
+        molecule = try Molecule(smiles: record.smiles)
     } catch {
         return .failure(.init(line: record.lineNumber, smiles: record.smiles,
                               reason: InvalidReason(smiles: record.smiles, message: error.reason),
                               message: error.reason))
+    }
+    do {
+        return .success(try MoleculeFeatures(molecule, reparseCanonical: reparseCanonical))
+    } catch {
+        // RDKit parsed the molecule but could not score it: invalid for the metrics, with why.
+        return .failure(.init(line: record.lineNumber, smiles: record.smiles, reason: .other,
+                              message: "\(error)"))
     }
 }

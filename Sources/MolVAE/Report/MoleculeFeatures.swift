@@ -14,3 +14,25 @@ public struct MoleculeFeatures: Sendable {
     public var molecularWeight: Double
     public var passesFilters: Bool
 }
+
+extension MoleculeFeatures {
+    /// Computes every feature of one molecule through the chemistry layer.
+    ///
+    /// MOSES scores generated molecules after canonicalizing and re-parsing them, and
+    /// reference molecules as given; `reparseCanonical` chooses between the two so that the
+    /// values equal MOSES's even where a re-parse changes aromaticity perception.
+    public init(_ molecule: Molecule, reparseCanonical: Bool) throws {
+        let canonical = molecule.canonicalSMILES
+        let scored = reparseCanonical ? try Molecule(smiles: canonical) : molecule
+        let properties = try scored.properties()
+        self.init(canonicalSMILES: canonical,
+                  morgan1024: try scored.morganFingerprint(radius: 2, bits: 1024).words,
+                  fragments: try scored.bricsFragments(),
+                  scaffold: try scored.mosesScaffold(minimumRings: 2),
+                  logP: properties.logP,
+                  sa: properties.syntheticAccessibility,
+                  qed: properties.qed,
+                  molecularWeight: properties.molecularWeight,
+                  passesFilters: try StructuralFilters.moses().mosesVerdict(for: scored).passes)
+    }
+}

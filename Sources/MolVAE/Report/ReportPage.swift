@@ -74,7 +74,7 @@ public struct ReportPage {
         for features in generated.valid where seen.count < depictionCount {
             guard seen.insert(features.canonicalSMILES).inserted,
                   let molecule = try? Molecule(smiles: features.canonicalSMILES) else { continue }
-            let svg = stripXMLDeclaration(molecule.svgDepiction(width: 200, height: 160))
+            let svg = stripXMLDeclaration((try? molecule.svg(width: 200, height: 160)) ?? "")
             cards += "<figure>\(svg)<figcaption>\(escapeHTML(features.canonicalSMILES))<br>QED \(String(format: "%.2f", features.qed)) · SA \(String(format: "%.2f", features.sa))</figcaption></figure>"
         }
         return "<h2>Valid samples (first \(seen.count) distinct)</h2><div class=\"grid\">\(cards)</div>"
