@@ -46,18 +46,24 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let start = Date()
         let threads = self.threads
-        func progress(_ text: String) { FileHandle.standardError.write(Data("report: \(text)\n".utf8)) }
+        var timings: [String: Double] = [:]
+        func stage<T>(_ name: String, _ path: String?, _ work: (String) throws -> T) throws -> T? {
+            guard let path else { return nil }
+            FileHandle.standardError.write(Data("report: reading \(path)\n".utf8))
+            let started = Date()
+            let result = try work(path)
+            timings[name] = Date().timeIntervalSince(started)
+            return result
+        }
 
-        progress("reading \(generated)")
-        let generatedSet = try EvaluatedSet(path: generated, role: .generated, threads: threads)
-        let trainSet = try train.map { path in progress("reading \(path)"); return try TrainingSet(path: path, threads: threads) }
-        let testSet = try test.map { path in progress("reading \(path)"); return try EvaluatedSet(path: path, role: .reference, threads: threads) }
-        let scaffoldSet = try testScaffolds.map { path in progress("reading \(path)"); return try EvaluatedSet(path: path, role: .reference, threads: threads) }
-        progress("computing metrics")
+        let generatedSet = try stage("generated", generated) { try EvaluatedSet(path: $0, role: .generated, threads: threads) }!
+        let trainSet = try stage("train", train) { try TrainingSet(path: $0, threads: threads) }
+        let testSet = try stage("test", test) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
+        let scaffoldSet = try stage("test_scaffolds", testScaffolds) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
+        FileHandle.standardError.write(Data("report: computing metrics\n".utf8))
         let report = QualityReport(generated: generatedSet, train: trainSet, test: testSet, testScaffolds: scaffoldSet,
-                                   threads: threads, seconds: Date().timeIntervalSince(start))
+                                   threads: threads, timings: timings)
 
         let json = try report.jsonData()
         if let out {
@@ -69,7 +75,7 @@ struct ReportCommand: ParsableCommand {
         if let html {
             try AtomicFile.write(ReportPage(report: report, generated: generatedSet, test: testSet).html(), to: html)
         }
-        progress(summary(report))
+        FileHandle.standardError.write(Data("report: \(summary(report))\n".utf8))
     }
 
     private func summary(_ report: QualityReport) -> String {
@@ -79,6 +85,6 @@ struct ReportCommand: ParsableCommand {
             return "\(name) \(String(format: "%.4f", value))"
         }
         return "\(report.inputs[0].lines) lines, \(report.invalid.total) invalid; " + parts.joined(separator: ", ")
-            + String(format: "; %.1f s", report.seconds)
+            + String(format: "; %.1f s (similarity %.2f s)", report.seconds, report.timings["similarity"] ?? 0)
     }
 }

@@ -24,7 +24,7 @@ import Testing
             train: try TrainingSet(path: Self.path("train.smi"), threads: 2),
             test: try EvaluatedSet(path: Self.path("test.smi"), role: .reference, threads: 2),
             testScaffolds: try EvaluatedSet(path: Self.path("test_scaffolds.smi"), role: .reference, threads: 2),
-            threads: 2, seconds: 0)
+            threads: 2)
 
         #expect(generated.lineCount == expected.lines)
         #expect(generated.valid.count == expected.valid)

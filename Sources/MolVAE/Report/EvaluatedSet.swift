@@ -34,7 +34,7 @@ public struct EvaluatedSet: Sendable {
             results.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
                 parallelChunks(count: batch.count, threads: threads, maxChunk: 64) { range in
-                    for i in range { base[i] = evaluate(batch[i], reparseCanonical: role == .generated) }
+                    for i in range { base[i] = evaluate(batch[i], role: role) }
                 }
             }
             for result in results {
@@ -58,7 +58,7 @@ public struct EvaluatedSet: Sendable {
 
 extension EvaluatedSet.InvalidLine: Error {}
 
-private func evaluate(_ record: SMILESRecord, reparseCanonical: Bool) -> Result<MoleculeFeatures, EvaluatedSet.InvalidLine> {
+private func evaluate(_ record: SMILESRecord, role: EvaluatedSet.Role) -> Result<MoleculeFeatures, EvaluatedSet.InvalidLine> {
     let molecule: Molecule
     do {
         molecule = try Molecule(smiles: record.smiles)
@@ -68,7 +68,7 @@ private func evaluate(_ record: SMILESRecord, reparseCanonical: Bool) -> Result<
                               message: error.reason))
     }
     do {
-        return .success(try MoleculeFeatures(molecule, reparseCanonical: reparseCanonical))
+        return .success(try MoleculeFeatures(molecule, role: role))
     } catch {
         // RDKit parsed the molecule but could not score it: invalid for the metrics, with why.
         return .failure(.init(line: record.lineNumber, smiles: record.smiles, reason: .other,

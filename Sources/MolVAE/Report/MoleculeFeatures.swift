@@ -12,18 +12,20 @@ public struct MoleculeFeatures: Sendable {
     public var sa: Double
     public var qed: Double
     public var molecularWeight: Double
-    public var passesFilters: Bool
+    /// MOSES's filter rule; only computed for generated molecules (nil for references), since
+    /// matching 501 SMARTS is the most expensive step and no metric needs it for a reference.
+    public var passesFilters: Bool?
 }
 
 extension MoleculeFeatures {
     /// Computes every feature of one molecule through the chemistry layer.
     ///
     /// MOSES scores generated molecules after canonicalizing and re-parsing them, and
-    /// reference molecules as given; `reparseCanonical` chooses between the two so that the
-    /// values equal MOSES's even where a re-parse changes aromaticity perception.
-    public init(_ molecule: Molecule, reparseCanonical: Bool) throws {
+    /// reference molecules as given; following it keeps the values equal to MOSES's even where
+    /// a re-parse changes aromaticity perception.
+    public init(_ molecule: Molecule, role: EvaluatedSet.Role) throws {
         let canonical = molecule.canonicalSMILES
-        let scored = reparseCanonical ? try Molecule(smiles: canonical) : molecule
+        let scored = role == .generated ? try Molecule(smiles: canonical) : molecule
         let properties = try scored.properties()
         self.init(canonicalSMILES: canonical,
                   morgan1024: try scored.morganFingerprint(radius: 2, bits: 1024).words,
@@ -33,6 +35,6 @@ extension MoleculeFeatures {
                   sa: properties.syntheticAccessibility,
                   qed: properties.qed,
                   molecularWeight: properties.molecularWeight,
-                  passesFilters: try StructuralFilters.moses().mosesVerdict(for: scored).passes)
+                  passesFilters: role == .generated ? try StructuralFilters.moses().mosesVerdict(for: scored).passes : nil)
     }
 }

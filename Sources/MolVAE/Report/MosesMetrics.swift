@@ -9,6 +9,8 @@ public struct MosesMetrics: Sendable {
     public private(set) var values: [(name: String, value: Double)] = []
     /// unique@k entries computed on fewer than k valid molecules (MOSES warns about these).
     public private(set) var uniqueShortfalls: [(k: Int, available: Int)] = []
+    /// Seconds spent in the all-pairs fingerprint work (SNN against each reference, IntDiv).
+    public private(set) var similaritySeconds = 0.0
 
     public subscript(name: String) -> Double? { values.first { $0.name == name }?.value }
 
@@ -32,15 +34,19 @@ public struct MosesMetrics: Sendable {
         let scaffolds = countOccurrences(valid.lazy.compactMap(\.scaffold))
         for (suffix, reference) in [("Test", test), ("TestSF", testScaffolds)] {
             guard let reference else { continue }
+            let started = ContinuousClock.now
             let nearest = fingerprints.maxSimilarities(to: reference.fingerprints, threads: threads)
+            similaritySeconds += seconds(since: started)
             values.append(("SNN/\(suffix)", mean(nearest)))
             values.append(("Frag/\(suffix)", cosineSimilarity(reference.fragments, fragments)))
             values.append(("Scaf/\(suffix)", cosineSimilarity(reference.scaffolds, scaffolds)))
         }
 
+        let started = ContinuousClock.now
         values.append(("IntDiv", internalDiversity(fingerprints, power: 1, threads: threads)))
         values.append(("IntDiv2", internalDiversity(fingerprints, power: 2, threads: threads)))
-        values.append(("Filters", valid.isEmpty ? .nan : Double(valid.filter(\.passesFilters).count) / Double(valid.count)))
+        similaritySeconds += seconds(since: started)
+        values.append(("Filters", valid.isEmpty ? .nan : Double(valid.filter { $0.passesFilters == true }.count) / Double(valid.count)))
 
         if let test {
             let generated = PropertySamples(features: valid)
@@ -66,4 +72,9 @@ func internalDiversity(_ set: FingerprintSet, power: Int, threads: Int) -> Doubl
 
 func mean(_ values: [Double]) -> Double {
     values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+}
+
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }

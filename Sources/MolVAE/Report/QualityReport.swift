@@ -29,9 +29,12 @@ public struct QualityReport: Codable, Sendable {
     public let guacamol: GuacaMolMetrics
     public let invalid: InvalidSummary
     public let seconds: Double
+    /// Seconds per stage: reading and scoring each input, the metrics, the similarity work.
+    public let timings: [String: Double]
 
     public init(generated: EvaluatedSet, train: TrainingSet?, test: EvaluatedSet?, testScaffolds: EvaluatedSet?,
-                threads: Int, seconds: Double) {
+                threads: Int, timings: [String: Double] = [:]) {
+        let started = ContinuousClock.now
         tool = "molvae"
         version = MolVAEVersion.current
         var inputs = [Input(role: "generated", path: generated.path, sha256: generated.sha256,
@@ -62,7 +65,11 @@ public struct QualityReport: Codable, Sendable {
         invalid = InvalidSummary(total: generated.invalid.count,
                                  byReason: Dictionary(uniqueKeysWithValues: generated.invalidCounts.map { ($0.key.rawValue, $0.value) }),
                                  examples: examples)
-        self.seconds = seconds
+        var timings = timings
+        timings["metrics"] = MolVAE.seconds(since: started)
+        timings["similarity"] = metrics.similaritySeconds
+        self.timings = timings
+        seconds = timings.values.reduce(0, +) - metrics.similaritySeconds
     }
 
     public func jsonData() throws -> Data {
