@@ -35,7 +35,7 @@ public struct ReportPage {
 
     private func summaryTable() -> String {
         var html = "<h2>MOSES metrics</h2><table class=\"metrics\"><tr><th>model</th>"
-        let columns = PublishedMosesResults.columns + ["logP", "SA", "QED", "weight"]
+        let columns = PublishedMosesResults.columns
         for name in columns { html += "<th>\(escapeHTML(name))</th>" }
         html += "</tr><tr class=\"ours\"><td>this file</td>"
         for name in columns { html += "<td>\(cell(report.moses[name] ?? nil))</td>" }
@@ -45,11 +45,17 @@ public struct ReportPage {
             for name in columns { html += "<td>\(cell(row.values[name]))</td>" }
             html += "</tr>"
         }
-        html += "</table><p class=\"note\">Published rows: MOSES benchmark (models trained on 1.58M molecules). logP, SA, QED and weight are Wasserstein-1 distances to the test set (lower is better). Blank: not computed (no such input) or undefined.</p>"
+        html += "</table><p class=\"note\">Published rows: MOSES benchmark (models trained on 1.58M molecules, mean of 3 runs). Blank: not computed (no such input) or undefined. FCD is not computed.</p>"
         if !report.uniqueShortfalls.isEmpty {
             let notes = report.uniqueShortfalls.sorted { $0.key < $1.key }.map { "unique@\(Int($0.key)! / 1000)k on only \($0.value) valid molecules" }
             html += "<p class=\"note\">\(escapeHTML(notes.joined(separator: "; ")))</p>"
         }
+        html += "<h3>Property distances to the test set (Wasserstein-1, lower is better)</h3><table class=\"metrics\"><tr>"
+        let properties = ["logP", "SA", "QED", "weight"]
+        for name in properties { html += "<th>\(name)</th>" }
+        html += "</tr><tr class=\"ours\">"
+        for name in properties { html += "<td>\(cell(report.moses[name] ?? nil))</td>" }
+        html += "</tr></table>"
         return html
     }
 
@@ -83,7 +89,7 @@ public struct ReportPage {
     private func invalidSection() -> String {
         let summary = report.invalid
         guard summary.total > 0 else { return "<h2>Invalid lines</h2><p>None.</p>" }
-        var html = "<h2>Invalid lines: \(summary.total)</h2><table class=\"metrics\"><tr><th>reason</th><th>count</th><th>examples (line: SMILES — RDKit's message)</th></tr>"
+        var html = "<h2>Invalid lines: \(summary.total)</h2><table class=\"metrics\"><tr><th>reason</th><th>count</th><th class=\"ex\">examples (line: SMILES — RDKit's message)</th></tr>"
         for (reason, count) in summary.byReason.sorted(by: { $0.value > $1.value }) {
             let examples = (summary.examples[reason] ?? []).map {
                 "<div><code>\($0.line): \(escapeHTML(String($0.smiles.prefix(120))))</code> — \(escapeHTML($0.message))</div>"
@@ -115,13 +121,13 @@ public struct ReportPage {
 
     static let css = """
     body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#222;max-width:1200px}
-    h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+    h1{font-size:22px}h2{font-size:17px;margin-top:28px}h3{font-size:14px;margin-top:16px}
     .meta,.note{color:#666;font-size:13px}
     table.metrics{border-collapse:collapse;font-size:13px}
     table.metrics th,table.metrics td{border:1px solid #ddd;padding:4px 7px;text-align:right}
     table.metrics td:first-child,table.metrics th:first-child{text-align:left}
     tr.ours{background:#eef5ff;font-weight:600}
-    td.ex{text-align:left!important;font-size:12px}
+    td.ex,th.ex{text-align:left!important;font-size:12px}
     .panels{display:flex;flex-wrap:wrap;gap:12px}
     .panels svg{border:1px solid #eee}
     rect.gen{fill:#2f6fdf;fill-opacity:.55}rect.ref{fill:#e07b39;fill-opacity:.45}
