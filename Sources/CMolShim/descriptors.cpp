@@ -62,7 +62,7 @@ extern "C" int molshim_mol_scores(const molshim_mol *mol, molshim_scores *out, c
     return guarded<int>(error, 0, [&] {
         std::lock_guard<std::mutex> hold(mol->lock);
         compute_descriptors(*mol->mol, out->descriptors);
-        out->qed = compute_qed(*mol->mol);
+        out->qed = compute_qed(*mol->mol, &out->descriptors);
         out->sa = compute_sa_score(*mol->mol);
         return 1;
     });

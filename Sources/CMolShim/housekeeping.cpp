@@ -12,7 +12,14 @@ namespace molshim {
 static std::once_flag logging_once;
 
 void ensure_logging_configured() {
-    std::call_once(logging_once, [] { boost::logging::disable_logs("rdApp.*"); });
+    // RDKit's loggers are null (silent) until RDLog::InitLogs() creates them on std::cerr, and
+    // anything in the process may call InitLogs (Python's rdkit does on import). Create them
+    // here, once, and switch them off, so the state is known and molshim_set_logging(1) really
+    // turns them on.
+    std::call_once(logging_once, [] {
+        RDLog::InitLogs();
+        boost::logging::disable_logs("rdApp.*");
+    });
 }
 
 }  // namespace molshim

@@ -123,16 +123,41 @@ const QedPatterns &qed_patterns() {
 
 namespace molshim {
 
-double compute_qed(const RDKit::ROMol &input) {
+double compute_qed(const RDKit::ROMol &input, const molshim_descriptors *known) {
     namespace D = RDKit::Descriptors;
     const QedPatterns &patterns = qed_patterns();
-    std::unique_ptr<RDKit::ROMol> mol(RDKit::MolOps::removeHs(input));
+    // QED.properties works on Chem.RemoveHs(mol). Without hydrogen atoms in the graph that copy
+    // is the same molecule, so skip it and, when the caller already computed them on this very
+    // molecule, reuse MW, logP, HBD, TPSA and strict rotatable bonds (RDKit's default
+    // definition). This halves the cost of QED; the reference tests check it changes nothing.
+    bool has_hydrogen_atoms = false;
+    for (const auto atom : input.atoms()) {
+        if (atom->getAtomicNum() == 1) {
+            has_hydrogen_atoms = true;
+            break;
+        }
+    }
+    std::unique_ptr<RDKit::ROMol> stripped;
+    if (has_hydrogen_atoms) stripped.reset(RDKit::MolOps::removeHs(input));
+    const RDKit::ROMol *mol = stripped ? stripped.get() : &input;
+    const bool reuse = known && !has_hydrogen_atoms;
 
     double properties[8];
-    properties[0] = D::calcAMW(*mol);
-    double logp = 0, mr = 0;
-    D::calcCrippenDescriptors(*mol, logp, mr, true, true);
-    properties[1] = logp;
+    if (reuse) {
+        properties[0] = known->average_mw;
+        properties[1] = known->logp;
+        properties[3] = known->hbd;
+        properties[4] = known->tpsa;
+        properties[5] = known->rotatable_bonds;
+    } else {
+        properties[0] = D::calcAMW(*mol);
+        double logp = 0, mr = 0;
+        D::calcCrippenDescriptors(*mol, logp, mr, true, true);
+        properties[1] = logp;
+        properties[3] = D::calcNumHBD(*mol);
+        properties[4] = D::calcTPSA(*mol, true);
+        properties[5] = D::calcNumRotatableBonds(*mol, D::Strict);
+    }
     unsigned int hba = 0;
     for (const auto &pattern : patterns.acceptors) {
         std::vector<RDKit::MatchVectType> matches;
@@ -140,9 +165,6 @@ double compute_qed(const RDKit::ROMol &input) {
         hba += RDKit::SubstructMatch(*mol, *pattern, matches, true, true, false, false, 1000);
     }
     properties[2] = hba;
-    properties[3] = D::calcNumHBD(*mol);
-    properties[4] = D::calcTPSA(*mol, true);
-    properties[5] = D::calcNumRotatableBonds(*mol, D::Strict);
     std::unique_ptr<RDKit::ROMol> aromatic_part(RDKit::deleteSubstructs(*mol, *patterns.aliphatic_rings));
     std::vector<std::vector<int>> sssr;
     properties[6] = RDKit::MolOps::findSSSR(*aromatic_part, sssr);
@@ -169,6 +191,6 @@ extern "C" double molshim_mol_qed(const molshim_mol *mol, char **error) {
     }
     return guarded<double>(error, nan, [&] {
         std::lock_guard<std::mutex> hold(mol->lock);
-        return compute_qed(*mol->mol);
+        return compute_qed(*mol->mol, nullptr);
     });
 }

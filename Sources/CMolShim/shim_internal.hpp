@@ -56,7 +56,8 @@ T guarded(char **error, T fallback, F &&body) {
 // Calculators shared by the per-value entry points and molshim_mol_scores; the caller holds
 // the molecule's lock. They throw on RDKit errors.
 void compute_descriptors(const RDKit::ROMol &mol, molshim_descriptors &out);
-double compute_qed(const RDKit::ROMol &mol);
+// `known`, when not null, holds compute_descriptors' results for this same molecule.
+double compute_qed(const RDKit::ROMol &mol, const molshim_descriptors *known);
 // NaN when no fragment table is installed.
 double compute_sa_score(const RDKit::ROMol &mol);
 

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Runs `body` with file descriptor 2 redirected to a temporary file and returns what was
+/// written there. Swift Testing may print concurrently, so callers look for RDKit's own markers
+/// rather than expecting an empty capture.
+func capturingStandardError(_ body: () throws -> Void) rethrows -> String {
+    fflush(nil)
+    let path = NSTemporaryDirectory() + "molvae-stderr-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let capture = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let saved = dup(2)
+    dup2(capture, 2)
+    close(capture)
+    defer {
+        fflush(nil)
+        dup2(saved, 2)
+        close(saved)
+    }
+    try body()
+    fflush(nil)
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    unlink(path)
+    return text
+}
+
+/// True when `text` holds a line RDKit's logger would print: "[HH:MM:SS] message", or one of
+/// its parse/sanitization messages.
+func containsRDKitNoise(_ text: String) -> Bool {
+    if text.range(of: #"\[\d\d:\d\d:\d\d\] "#, options: .regularExpression) != nil { return true }
+    return ["SMILES Parse Error", "Explicit valence", "Can't kekulize", "unclosed ring"].contains { text.contains($0) }
+}
