@@ -194,19 +194,28 @@ public enum CorpusPreparation {
     }
 
     /// RDKit reasons embed atom indices and valences ("Explicit valence for atom # 3 N, 4, is
-    /// greater than permitted"); replacing each digit run with `N` groups equal causes together.
+    /// greater than permitted", "Unkekulized atoms: 0 1 2 3 4"). Each digit run becomes `N` and
+    /// a list of them becomes `N…`, so equal causes are counted together.
     static func normalizedReason(_ reason: String) -> String {
-        var result = ""
+        var withPlaceholders = ""
         var lastWasDigit = false
-        for character in reason.prefix(200) {
+        for character in reason.prefix(300) {
             if character.isASCII, character.isNumber {
-                if !lastWasDigit { result.append("N") }
+                if !lastWasDigit { withPlaceholders.append("N") }
                 lastWasDigit = true
             } else {
-                result.append(character)
+                withPlaceholders.append(character)
                 lastWasDigit = false
             }
         }
-        return result.trimmingCharacters(in: .whitespacesAndNewlines)
+        var words: [String] = []
+        for word in withPlaceholders.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init) {
+            if word == "N", let last = words.last, last == "N" || last == "N…" {
+                words[words.count - 1] = "N…"
+            } else {
+                words.append(word)
+            }
+        }
+        return words.joined(separator: " ")
     }
 }
