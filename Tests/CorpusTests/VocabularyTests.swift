@@ -24,6 +24,7 @@ import Testing
         // framing: <bos> and <pad> are skipped, decoding stops at <eos>
         #expect(try vocabulary.decode([1] + ids + [2, 9, 0, 0]) == "c1cc[nH]c1Cl")
         #expect(try vocabulary.decode([9, 3, 9]) == "C<unk>C")
+        #expect(try vocabulary.encodeFramed("c1cc[nH]c1Cl") == [1] + ids + [2])
         #expect(throws: Vocabulary.InvalidIDError(id: 99, count: 14)) { try vocabulary.decode([9, 99]) }
     }
 

@@ -129,6 +129,11 @@ public struct Vocabulary: Sendable, Equatable, Codable {
         return ids
     }
 
+    /// `<bos>`, the ids of `smiles`, `<eos>`: the sequence a decoder is trained to produce.
+    public func encodeFramed(_ smiles: String) throws(UnknownTokenError) -> [Int32] {
+        [specialTokens.bos] + (try encode(smiles)) + [specialTokens.eos]
+    }
+
     /// The SMILES spelled by `ids`. `<pad>` and `<bos>` are skipped and decoding stops at the
     /// first `<eos>`, so a padded, framed model output decodes directly. `<unk>` is written as
     /// `<unk>`, which keeps the result visibly invalid rather than silently dropping an atom.
