@@ -75,3 +75,20 @@ public enum SMILESTokenizer {
     @inline(__always)
     private static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 }
+
+extension SMILESTokenizer {
+    /// The tokens of `smiles` joined by single spaces (the `molvae tokenize` line format),
+    /// built straight from the bytes.
+    public static func spaceSeparatedTokens(_ smiles: String) -> String {
+        var text = smiles
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count * 2)
+            forEachTokenRange(in: bytes) { range in
+                if !output.isEmpty { output.append(UInt8(ascii: " ")) }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+}

@@ -63,6 +63,8 @@ public struct Vocabulary: Sendable, Equatable, Codable {
     public let tokenCounts: [String: Int]
 
     private let idsByToken: [String: Int32]
+    /// Ids of one-byte ASCII tokens by byte (-1 when absent): the fast path of `encode`.
+    private let singleByteIDs: [Int32]
 
     /// A vocabulary of the special tokens followed by the tokens of `tokenCounts`, sorted.
     public init(tokenCounts: [String: Int], source: Source?) {
@@ -75,25 +77,21 @@ public struct Vocabulary: Sendable, Equatable, Codable {
         self.source = source
         self.tokenCounts = tokenCounts
         self.idsByToken = Self.index(tokens)
+        self.singleByteIDs = Self.singleByteIndex(tokens)
     }
 
     /// Builds a vocabulary from every token of every record in a molecule file (any format the
     /// readers accept). The source records `path` as given and the file's sha256.
     public static func build(fromCorpusAt path: String) throws -> Vocabulary {
         let reader = try SMILESReader(path: path)
-        var counts: [String: Int] = [:]
+        var counter = TokenCounter()
         var molecules = 0
         while let record = try reader.next() {
             molecules += 1
-            var smiles = record.smiles
-            smiles.withUTF8 { bytes in
-                SMILESTokenizer.forEachTokenRange(in: bytes) { range in
-                    counts[String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self), default: 0] += 1
-                }
-            }
+            counter.add(record.smiles)
         }
         let sha = path == "-" ? nil : try SHA256.hexDigest(ofFileAt: path)
-        return Vocabulary(tokenCounts: counts, source: Source(path: path, sha256: sha, molecules: molecules))
+        return Vocabulary(tokenCounts: counter.counts, source: Source(path: path, sha256: sha, molecules: molecules))
     }
 
     /// Number of tokens including the special ones (the model's input and output size).
@@ -115,6 +113,10 @@ public struct Vocabulary: Sendable, Equatable, Codable {
         text.withUTF8 { bytes in
             ids.reserveCapacity(bytes.count)
             SMILESTokenizer.forEachTokenRange(in: bytes) { range in
+                if range.count == 1, bytes[range.lowerBound] < 0x80, singleByteIDs[Int(bytes[range.lowerBound])] >= 0 {
+                    ids.append(singleByteIDs[Int(bytes[range.lowerBound])])
+                    return
+                }
                 let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
                 if let id = idsByToken[token] {
                     ids.append(id)
@@ -125,6 +127,11 @@ public struct Vocabulary: Sendable, Equatable, Codable {
         }
         if let unknown { throw UnknownTokenError(token: unknown, smiles: smiles) }
         return ids
+    }
+
+    /// `<bos>`, the ids of `smiles`, `<eos>`: the sequence a decoder is trained to produce.
+    public func encodeFramed(_ smiles: String) throws(UnknownTokenError) -> [Int32] {
+        [specialTokens.bos] + (try encode(smiles)) + [specialTokens.eos]
     }
 
     /// The SMILES spelled by `ids`. `<pad>` and `<bos>` are skipped and decoding stops at the
@@ -165,6 +172,7 @@ public struct Vocabulary: Sendable, Equatable, Codable {
             throw FormatError(reason: "special token \(name) does not have id \(id)")
         }
         idsByToken = Self.index(tokens)
+        singleByteIDs = Self.singleByteIndex(tokens)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -213,6 +221,14 @@ public struct Vocabulary: Sendable, Equatable, Codable {
     public static func == (lhs: Vocabulary, rhs: Vocabulary) -> Bool {
         lhs.formatVersion == rhs.formatVersion && lhs.tokens == rhs.tokens && lhs.specialTokens == rhs.specialTokens
             && lhs.source == rhs.source && lhs.tokenCounts == rhs.tokenCounts
+    }
+
+    private static func singleByteIndex(_ tokens: [String]) -> [Int32] {
+        var table = [Int32](repeating: -1, count: 128)
+        for (id, token) in tokens.enumerated() where token.utf8.count == 1 && token.utf8.first! < 0x80 {
+            table[Int(token.utf8.first!)] = Int32(id)
+        }
+        return table
     }
 
     private static func index(_ tokens: [String]) -> [String: Int32] {

@@ -1,0 +1,221 @@
+import Dispatch
+import Foundation
+
+/// Turns a raw molecule file into the `train.smi`/`valid.smi` pair the trainer reads.
+///
+/// Steps, in order, per molecule: empty SMILES are dropped; RDKit must parse and sanitize it
+/// (failures counted by reason); with `canonicalize` the RDKit canonical SMILES replaces the
+/// input; with `dedupe` later copies of an output string are dropped; over-long strings (in
+/// tokens) are dropped; the survivor goes to train or validation by `CorpusSplit` (a hash of
+/// the output string and the seed).
+///
+/// Molecules are parsed in parallel, a chunk at a time, and everything order-dependent
+/// (dedupe, output order, counts) runs sequentially over the chunk's results in file order,
+/// so the result is identical for any thread count.
+public enum CorpusPreparation {
+    public struct Options: Sendable, Equatable {
+        public var canonicalize = false
+        public var dedupe = false
+        /// The most tokens an output SMILES may have; nil for no limit.
+        public var maxLength: Int? = 120
+        public var validFraction = 0.1
+        public var seed: UInt64 = 0
+        public var threads = ProcessInfo.processInfo.activeProcessorCount
+        /// Records parsed per parallel step; bounds memory, large enough to amortise dispatch.
+        public var chunkSize = 4096
+        public init() {}
+    }
+
+    /// Why a record was left out.
+    public enum DropReason: String, Sendable, Codable, CaseIterable {
+        case empty = "empty SMILES"
+        case invalid = "invalid molecule"
+        case duplicate
+        case tooLong = "too long"
+    }
+
+    /// What went in, what came out, and why the rest did not.
+    public struct Summary: Sendable, Equatable, Codable, CustomStringConvertible {
+        public var input: String
+        public var options: OptionsRecord
+        public var recordsRead = 0
+        public var kept = 0
+        public var train = 0
+        public var valid = 0
+        /// Drops by `DropReason.rawValue`.
+        public var drops: [String: Int] = [:]
+        /// Invalid molecules by RDKit's reason (numbers stripped so atom indices do not split them).
+        public var invalidReasons: [String: Int] = [:]
+        public var invalidUTF8Lines = 0
+        public var lengths = LengthHistogram()
+        /// Token occurrences over the kept output.
+        public var tokenCounts: [String: Int] = [:]
+
+        public func dropped(_ reason: DropReason) -> Int { drops[reason.rawValue] ?? 0 }
+
+        public var description: String {
+            var lines = ["corpus: \(input)"]
+            lines.append("  read \(recordsRead) records; kept \(kept) (train \(train), valid \(valid))")
+            for reason in DropReason.allCases {
+                lines.append("  dropped \(reason.rawValue): \(dropped(reason))")
+            }
+            for (reason, count) in invalidReasons.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }).prefix(10) {
+                lines.append("    \(count) × \(reason)")
+            }
+            if invalidUTF8Lines > 0 { lines.append("  lines with invalid UTF-8: \(invalidUTF8Lines)") }
+            if let p50 = lengths.percentile(50), let p90 = lengths.percentile(90), let p99 = lengths.percentile(99),
+               let maximum = lengths.maximum, let mean = lengths.mean {
+                lines.append("  length in tokens: p50 \(p50), p90 \(p90), p99 \(p99), max \(maximum), mean \(String(format: "%.1f", mean))")
+            }
+            let total = tokenCounts.values.reduce(0, +)
+            let top = tokenCounts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(20)
+            if total > 0 {
+                lines.append("  \(tokenCounts.count) distinct tokens, \(total) in all; most frequent:")
+                lines.append("    " + top.map { "\($0.key) \(String(format: "%.1f", 100 * Double($0.value) / Double(total)))%" }.joined(separator: "  "))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// The options as recorded in `summary.json`.
+    public struct OptionsRecord: Sendable, Equatable, Codable {
+        public var canonicalize: Bool
+        public var dedupe: Bool
+        public var maxLength: Int?
+        public var validFraction: Double
+        public var seed: UInt64
+    }
+
+    /// Reads `inputPath`, writes `outputDirectory/train.smi`, `valid.smi` (one SMILES per line,
+    /// no header) and `summary.json`, each atomically, and returns the summary.
+    public static func run(inputPath: String, outputDirectory: String, options: Options) throws -> Summary {
+        var train = Data()
+        var valid = Data()
+        let summary = try process(inputPath: inputPath, options: options) { smiles, split in
+            switch split {
+            case .train: train.append(contentsOf: smiles.utf8); train.append(UInt8(ascii: "\n"))
+            case .valid: valid.append(contentsOf: smiles.utf8); valid.append(UInt8(ascii: "\n"))
+            }
+        }
+        let folder = URL(fileURLWithPath: outputDirectory)
+        try AtomicFile.write(train, to: folder.appendingPathComponent("train.smi").path)
+        try AtomicFile.write(valid, to: folder.appendingPathComponent("valid.smi").path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(summary) + Data("\n".utf8), to: folder.appendingPathComponent("summary.json").path)
+        return summary
+    }
+
+    /// The preparation without files: calls `emit` with each kept SMILES and its split, in
+    /// input order.
+    public static func process(
+        inputPath: String,
+        options: Options,
+        emit: (String, CorpusSplit) -> Void
+    ) throws -> Summary {
+        precondition(options.validFraction >= 0 && options.validFraction <= 1, "validFraction must be in 0...1")
+        let reader = try SMILESReader(path: inputPath)
+        var summary = Summary(
+            input: inputPath,
+            options: OptionsRecord(canonicalize: options.canonicalize, dedupe: options.dedupe, maxLength: options.maxLength,
+                                   validFraction: options.validFraction, seed: options.seed)
+        )
+        var seen = Set<String>()
+        var tokenCounter = TokenCounter()
+        while true {
+            let records = try reader.nextBatch(maxCount: Swift.max(1, options.chunkSize))
+            if records.isEmpty { break }
+            let outcomes = evaluate(records, canonicalize: options.canonicalize, threads: options.threads)
+            for outcome in outcomes {
+                summary.recordsRead += 1
+                switch outcome {
+                case .empty:
+                    summary.drops[DropReason.empty.rawValue, default: 0] += 1
+                case .invalid(let reason):
+                    summary.drops[DropReason.invalid.rawValue, default: 0] += 1
+                    summary.invalidReasons[reason, default: 0] += 1
+                case .valid(let smiles, let length):
+                    if options.dedupe, !seen.insert(smiles).inserted {
+                        summary.drops[DropReason.duplicate.rawValue, default: 0] += 1
+                        continue
+                    }
+                    if let maxLength = options.maxLength, length > maxLength {
+                        summary.drops[DropReason.tooLong.rawValue, default: 0] += 1
+                        continue
+                    }
+                    let split = CorpusSplit.assign(smiles, seed: options.seed, validFraction: options.validFraction)
+                    summary.kept += 1
+                    if split == .train { summary.train += 1 } else { summary.valid += 1 }
+                    summary.lengths.add(length)
+                    tokenCounter.add(smiles)
+                    emit(smiles, split)
+                }
+            }
+        }
+        summary.invalidUTF8Lines = reader.invalidUTF8Lines
+        summary.tokenCounts = tokenCounter.counts
+        return summary
+    }
+
+    enum Outcome: Sendable {
+        case empty
+        case invalid(reason: String)
+        case valid(smiles: String, length: Int)
+    }
+
+    /// Parses a chunk on `threads` workers; worker w takes records w, w+threads, … so slow
+    /// molecules spread evenly. Results keep the records' order.
+    static func evaluate(_ records: [SMILESRecord], canonicalize: Bool, threads: Int) -> [Outcome] {
+        var outcomes = [Outcome](repeating: .empty, count: records.count)
+        let workers = Swift.max(1, Swift.min(threads, records.count))
+        outcomes.withUnsafeMutableBufferPointer { buffer in
+            // Each index is written by exactly one worker, and the buffer outlives the call.
+            nonisolated(unsafe) let results = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < records.count {
+                    results[index] = evaluate(records[index].smiles, canonicalize: canonicalize)
+                    index += workers
+                }
+            }
+        }
+        return outcomes
+    }
+
+    static func evaluate(_ smiles: String, canonicalize: Bool) -> Outcome {
+        if smiles.isEmpty { return .empty }
+        do {
+            let molecule = try Molecule(smiles: smiles)
+            let output = canonicalize ? molecule.canonicalSMILES : smiles
+            return .valid(smiles: output, length: SMILESTokenizer.tokenCount(output))
+        } catch {
+            return .invalid(reason: normalizedReason(error.reason))
+        }
+    }
+
+    /// RDKit reasons embed atom indices and valences ("Explicit valence for atom # 3 N, 4, is
+    /// greater than permitted", "Unkekulized atoms: 0 1 2 3 4"). Each digit run becomes `N` and
+    /// a list of them becomes `N…`, so equal causes are counted together.
+    static func normalizedReason(_ reason: String) -> String {
+        var withPlaceholders = ""
+        var lastWasDigit = false
+        for character in reason.prefix(300) {
+            if character.isASCII, character.isNumber {
+                if !lastWasDigit { withPlaceholders.append("N") }
+                lastWasDigit = true
+            } else {
+                withPlaceholders.append(character)
+                lastWasDigit = false
+            }
+        }
+        var words: [String] = []
+        for word in withPlaceholders.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init) {
+            if word == "N", let last = words.last, last == "N" || last == "N…" {
+                words[words.count - 1] = "N…"
+            } else {
+                words.append(word)
+            }
+        }
+        return words.joined(separator: " ")
+    }
+}
