@@ -22,7 +22,7 @@ struct PropsCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output CSV file, written atomically (default: standard output).")
     var out: String?
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(help: "Worker threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Lines scored per parallel chunk; bounds memory.")

@@ -40,6 +40,19 @@ import Testing
         }
     }
 
+    @Test func dataFolderOverrideComesFirst() throws {
+        let folder = NSTemporaryDirectory() + "molvae-data-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = FileManager.default.createFile(atPath: folder + "/probe.txt", contents: Data("x".utf8))
+        setenv("MOLVAE_DATA", folder, 1)
+        defer { unsetenv("MOLVAE_DATA") }
+        #expect(DataFiles.candidateFolders().first == folder)
+        #expect(try DataFiles.path(of: "probe.txt") == folder + "/probe.txt")
+        // Files not in the override are still found in the package's Data folder.
+        #expect(try DataFiles.path(of: SAFragmentTable.fileName).hasSuffix("/Data/" + SAFragmentTable.fileName))
+    }
+
     @Test func penalizedLogPForms() {
         // logP 2, SA 3, ring of 8: raw = 2 - 3 - 2
         #expect(PenalizedLogP.raw(logP: 2, syntheticAccessibility: 3, largestRingSize: 8) == -3)
