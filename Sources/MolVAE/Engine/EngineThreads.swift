@@ -1,0 +1,26 @@
+import CBLAS
+import Dispatch
+
+/// The one place that owns the thread count: OpenBLAS's pool and our own parallel loops
+/// are sized together so they never oversubscribe the cores.
+public enum EngineThreads {
+    nonisolated(unsafe) private static var current = 1
+
+    public static var count: Int { current }
+
+    public static func set(_ threads: Int) {
+        current = max(1, threads)
+        openblas_set_num_threads(Int32(current))
+    }
+
+    /// Runs body(chunk, range) over `count` items split into at most `threads` contiguous chunks.
+    /// Results never depend on the thread count as long as body writes only its own range.
+    public static func parallelFor(_ count: Int, minPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        let chunks = min(current, max(1, count / max(1, minPerChunk)))
+        if chunks <= 1 { body(0..<count); return }
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = count * c / chunks, hi = count * (c + 1) / chunks
+            if lo < hi { body(lo..<hi) }
+        }
+    }
+}
