@@ -13,6 +13,11 @@ public enum EngineThreads {
         openblas_set_num_threads(Int32(current))
     }
 
+    /// OpenBLAS's pool alone, for experiments (e.g. our loops on 2 threads, BLAS on 1).
+    public static func setBLASOnly(_ threads: Int) {
+        openblas_set_num_threads(Int32(max(1, threads)))
+    }
+
     /// Runs body(chunk, range) over `count` items split into at most `threads` contiguous chunks.
     /// Results never depend on the thread count as long as body writes only its own range.
     public static func parallelFor(_ count: Int, minPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {

@@ -16,8 +16,10 @@ extension SmilesVAE {
     /// token-embedding part is a table lookup: [V, 3H] = embedding · W_ie^T, computed once.
     /// temperature scales the logits; greedy takes the argmax. The draw for (row, step) comes
     /// from the counter RNG stream of that row, so results do not depend on threads.
+    /// stopAtEOS false keeps finished rows in the batch until maxSteps (their later tokens are
+    /// dropped): the worst case, for comparisons with decoders that cannot shrink the batch.
     public func sample(latents: [Float], count: Int, maxSteps: Int = 100, temperature: Float = 1,
-                       greedy: Bool = false, seed: UInt64 = 0) -> SampleResult {
+                       greedy: Bool = false, seed: UInt64 = 0, stopAtEOS: Bool = true) -> SampleResult {
         let lat = config.latent, h = config.hidden, layers = config.layers, v = config.vocabSize
         let e = config.decoderEmbedding, g3 = 3 * h
         precondition(latents.count == count * lat, "latents need count * latent values")
@@ -66,11 +68,12 @@ extension SmilesVAE {
                 let row = rowOf[a]
                 let token = pick(logits.pointer + a * v, classes: v, temperature: temperature, greedy: greedy,
                                  seed: seed, row: row, step: step)
-                if token == Vocabulary.eos {
+                if token == Vocabulary.eos && !result.finished[row] {
                     result.finished[row] = true
-                    continue
+                    if stopAtEOS { continue }
+                } else if !result.finished[row] {
+                    result.sequences[row].append(token)
                 }
-                result.sequences[row].append(token)
                 if kept != a {
                     for l in 0..<layers { (states[l].pointer + kept * h).update(from: states[l].pointer + a * h, count: h) }
                     (zGates.pointer + kept * g3).update(from: zGates.pointer + a * g3, count: g3)
@@ -88,13 +91,13 @@ extension SmilesVAE {
 
     /// Draws from z ~ N(0, I) with the counter RNG and decodes.
     public func sampleFromPrior(count: Int, maxSteps: Int = 100, temperature: Float = 1, greedy: Bool = false,
-                                seed: UInt64 = 0) -> SampleResult {
+                                seed: UInt64 = 0, stopAtEOS: Bool = true) -> SampleResult {
         var z = [Float](repeating: 0, count: count * config.latent)
         for b in 0..<count {
             var rng = CounterRNG(seed: seed, stream: 0x5A4D_0000_0000 ^ UInt64(b))
             for j in 0..<config.latent { z[b * config.latent + j] = rng.nextNormal() }
         }
-        return sample(latents: z, count: count, maxSteps: maxSteps, temperature: temperature, greedy: greedy, seed: seed)
+        return sample(latents: z, count: count, maxSteps: maxSteps, temperature: temperature, greedy: greedy, seed: seed, stopAtEOS: stopAtEOS)
     }
 
     func pick(_ logits: UnsafeMutablePointer<Float>, classes v: Int, temperature: Float, greedy: Bool,

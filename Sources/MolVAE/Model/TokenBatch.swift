@@ -48,5 +48,11 @@ public struct VAELoss: Sendable, Equatable {
     public var kl: Double
     public var tokens: Int
     public var batch: Int
+    public init(recon: Double, kl: Double, tokens: Int, batch: Int) {
+        self.recon = recon
+        self.kl = kl
+        self.tokens = tokens
+        self.batch = batch
+    }
     public func total(beta: Double = 1) -> Double { recon + beta * kl }
 }
