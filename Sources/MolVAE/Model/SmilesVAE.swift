@@ -1,0 +1,285 @@
+import Foundation
+
+/// The SMILES VAE: conv encoder over token vectors with masked pooling, Gaussian latent,
+/// GRU decoder fed [embedding(previous token) ; z] at every step (z projected once per
+/// molecule), linear head to vocabulary logits.
+///
+/// Usage per training step: zeroGradients(); let loss = forward(batch, epsilon:);
+/// backward(reconWeight:klWeight:); clip; optimiser update. forward sorts the batch by length
+/// (longest first) internally; everything exposed (mu, logvar, gradient inputs) is in the
+/// batch's own order.
+public final class SmilesVAE {
+    public let config: VAEConfig
+    public let encoderEmbedding: Embedding
+    public let convs: [Conv1d]
+    public let pool: MaskedPooling
+    public let encoderDense: Linear
+    public let muHead: Linear
+    public let logvarHead: Linear
+    public let latentToHidden: Linear
+    public let decoderEmbedding: Embedding
+    public let gru: GRU
+    public let outputHead: Linear
+    public let parameters: [Parameter]
+
+    // Per-batch state (sorted order unless named otherwise). Arrays keep their capacity.
+    var order: [Int] = []          // sorted row -> batch row
+    var sortCounts: [Int] = []
+    var batchSize = 0
+    let encoderLayout = RaggedLayout()
+    let decoderLayout = TimeMajorLayout()
+    let encoderIds = IntBuffer()
+    let decoderIds = IntBuffer()
+    let targets = IntBuffer()
+    let epsSorted = FloatBuffer()
+    let z = FloatBuffer()
+    let dz = FloatBuffer()
+    let dmu = FloatBuffer()
+    let dlogvar = FloatBuffer()
+    let dDense = FloatBuffer()
+    let dPooled = FloatBuffer()
+    let dConv = [FloatBuffer(), FloatBuffer()]
+    let dEncoderInput = FloatBuffer()
+    let dGRUOutput = FloatBuffer()
+    let dh0 = FloatBuffer()
+    /// mu and logvar of the last forward/encode, [batch, latent], in the batch's order.
+    public let mu = FloatBuffer()
+    public let logvar = FloatBuffer()
+    var hasForward = false
+
+    public init(config: VAEConfig, seed: UInt64 = 0) throws {
+        try config.validate()
+        self.config = config
+        let v = config.vocabSize
+        encoderEmbedding = Embedding(name: "encoder.embedding", count: v, dim: config.encoderInputDim)
+        var c = config.encoderInputDim
+        var convs: [Conv1d] = []
+        for i in 0..<config.convChannels.count {
+            convs.append(Conv1d(name: "encoder.conv\(i)", inChannels: c, outChannels: config.convChannels[i],
+                                kernel: config.convKernels[i], dilation: config.convDilations[i], padding: config.convPadding))
+            c = config.convChannels[i]
+        }
+        self.convs = convs
+        pool = MaskedPooling(kind: config.pooling, channels: c)
+        encoderDense = Linear(name: "encoder.dense", inputs: c, outputs: config.dense)
+        muHead = Linear(name: "encoder.mu", inputs: config.dense, outputs: config.latent)
+        logvarHead = Linear(name: "encoder.logvar", inputs: config.dense, outputs: config.latent)
+        latentToHidden = Linear(name: "decoder.latent_to_hidden", inputs: config.latent, outputs: config.hidden * config.layers)
+        decoderEmbedding = Embedding(name: "decoder.embedding", count: v, dim: config.decoderEmbedding)
+        gru = GRU(name: "decoder.gru", inputSize: config.decoderEmbedding, constantSize: config.latent,
+                  hiddenSize: config.hidden, layers: config.layers)
+        outputHead = Linear(name: "decoder.head", inputs: config.hidden, outputs: v)
+        parameters = encoderEmbedding.parameters + convs.flatMap(\.parameters) + encoderDense.parameters
+            + muHead.parameters + logvarHead.parameters + latentToHidden.parameters
+            + decoderEmbedding.parameters + gru.parameters + outputHead.parameters
+        initialise(seed: seed)
+    }
+
+    /// PyTorch's default initialisations (uniform ±1/sqrt(fan_in), N(0,1) embeddings); a
+    /// one-hot encoder embedding starts as the identity.
+    public func initialise(seed: UInt64) {
+        var rng = CounterRNG(seed: seed, stream: 0xC0FFEE)
+        if config.encoderEmbedding == 0 { encoderEmbedding.initIdentity() } else { encoderEmbedding.initNormal(rng: &rng) }
+        for conv in convs { conv.initDefault(rng: &rng) }
+        for l in [encoderDense, muHead, logvarHead, latentToHidden] { l.initDefault(rng: &rng) }
+        decoderEmbedding.initNormal(rng: &rng)
+        gru.initDefault(rng: &rng)
+        outputHead.initDefault(rng: &rng)
+    }
+
+    public var parameterCount: Int { parameters.scalarCount }
+
+    public func zeroGradients() { parameters.zeroGrad() }
+
+    /// Runs one step of the largest configured batch (maxBatch x maxTokens) so that every
+    /// workspace reaches its final size; later steps of that size or smaller allocate nothing.
+    public func reserveWorkspaces() {
+        let seq = [Int32](repeating: TokenID.unk, count: config.maxTokens)
+        let batch = TokenBatch(sequences: Array(repeating: seq, count: config.maxBatch))
+        _ = forward(batch, epsilon: .zero)
+        backward()
+        zeroGradients()
+    }
+
+    // MARK: forward
+
+    /// Stable counting sort of the batch rows by length, longest first.
+    func sortBatch(_ batch: TokenBatch) {
+        let b = batch.count
+        var longest = 0
+        for l in batch.lengths { longest = max(longest, l) }
+        sortCounts.removeAll(keepingCapacity: true)
+        for _ in 0...(longest + 1) { sortCounts.append(0) }
+        for l in batch.lengths { sortCounts[longest - l + 1] += 1 }
+        for i in 1..<sortCounts.count { sortCounts[i] += sortCounts[i - 1] }
+        order.removeAll(keepingCapacity: true)
+        for _ in 0..<b { order.append(0) }
+        for (row, l) in batch.lengths.enumerated() {
+            order[sortCounts[longest - l]] = row
+            sortCounts[longest - l] += 1
+        }
+        batchSize = b
+    }
+
+    /// Encoder of the sorted batch; leaves mu/logvar in sorted order in the head buffers.
+    func runEncoder(_ batch: TokenBatch) {
+        let b = batchSize
+        encoderLayout.removeAll()
+        for i in 0..<b { encoderLayout.append(batch.lengths[order[i]] + 1) }
+        let ids = encoderIds.reserve(encoderLayout.total)
+        for i in 0..<b {
+            let row = order[i], base = encoderLayout.offsets[i], l = batch.lengths[row]
+            for t in 0..<l { ids[base + t] = batch.token(row, t) }
+            ids[base + l] = TokenID.eos
+        }
+        var x = UnsafePointer(encoderEmbedding.forward(ids, rows: encoderLayout.total))
+        var layout = encoderLayout
+        for conv in convs {
+            let y = conv.forward(x, layout: layout)
+            let n = conv.outputLayout.total * conv.outChannels
+            for i in 0..<n { y[i] = max(y[i], 0) }
+            x = UnsafePointer(y)
+            layout = conv.outputLayout
+        }
+        let pooled = pool.forward(x, layout: layout)
+        let hd = encoderDense.forward(pooled, rows: b)
+        for i in 0..<(b * config.dense) { hd[i] = max(hd[i], 0) }
+        muHead.forward(hd, rows: b)
+        logvarHead.forward(hd, rows: b)
+    }
+
+    /// Copies sorted-order rows of src into batch order in dst.
+    func unsort(_ src: UnsafePointer<Float>, into dst: FloatBuffer, width: Int) {
+        let d = dst.reserve(batchSize * width)
+        for i in 0..<batchSize { (d + order[i] * width).update(from: src + i * width, count: width) }
+    }
+
+    /// mu and logvar of a batch (no decoder work), in the batch's order, [count * latent] each.
+    public func encode(_ batch: TokenBatch) -> (mu: [Float], logvar: [Float]) {
+        sortBatch(batch)
+        runEncoder(batch)
+        let n = batchSize * config.latent
+        unsort(muHead.output.pointer, into: mu, width: config.latent)
+        unsort(logvarHead.output.pointer, into: logvar, width: config.latent)
+        hasForward = false
+        return (mu.toArray(n), logvar.toArray(n))
+    }
+
+    /// Forward pass and loss of a batch. Also computes d(recon sum)/d logits (fused softmax
+    /// cross-entropy); backward() finishes the gradient.
+    @discardableResult
+    public func forward(_ batch: TokenBatch, epsilon: Epsilon) -> VAELoss {
+        precondition(batch.count > 0, "empty batch")
+        sortBatch(batch)
+        runEncoder(batch)
+        let b = batchSize, lat = config.latent, h = config.hidden, layers = config.layers
+        let muS = muHead.output.pointer, lvS = logvarHead.output.pointer
+        unsort(muS, into: mu, width: lat)
+        unsort(lvS, into: logvar, width: lat)
+
+        let eps = epsSorted.reserve(b * lat)
+        switch epsilon {
+        case .given(let values):
+            precondition(values.count == b * lat, "epsilon needs \(b * lat) values")
+            values.withUnsafeBufferPointer { e in
+                for i in 0..<b { (eps + i * lat).update(from: e.baseAddress! + order[i] * lat, count: lat) }
+            }
+        case let .random(seed, step):
+            for i in 0..<b {
+                var rng = CounterRNG(seed: seed, stream: (step << 24) ^ UInt64(order[i]))
+                for j in 0..<lat { eps[i * lat + j] = rng.nextNormal() }
+            }
+        case .zero:
+            eps.update(repeating: 0, count: b * lat)
+        }
+        let zs = z.reserve(b * lat)
+        GaussianLatent.reparameterise(mu: muS, logvar: lvS, eps: eps, z: zs, count: b * lat)
+
+        let h0 = latentToHidden.forward(zs, rows: b)
+        Activation.tanh.forward(h0, h0, count: b * layers * h)
+
+        decoderLayout.set(count: b) { batch.lengths[self.order[$0]] + 1 }
+        let n = decoderLayout.total
+        let ids = decoderIds.reserve(n), tg = targets.reserve(n)
+        for i in 0..<b {
+            let row = order[i], l = batch.lengths[row]
+            for t in 0...l {
+                let r = decoderLayout.row(i, t)
+                ids[r] = t == 0 ? TokenID.bos : batch.token(row, t - 1)
+                tg[r] = t < l ? batch.token(row, t) : TokenID.eos
+            }
+        }
+        let xd = decoderEmbedding.forward(ids, rows: n)
+        let out = gru.forward(x: xd, constant: zs, h0: h0, h0Stride: layers * h, layout: decoderLayout)
+        let logits = outputHead.forward(out, rows: n)
+        let ce = SoftmaxCrossEntropy.forwardBackward(logits: logits, targets: tg, rows: n, classes: config.vocabSize,
+                                                     ignoreIndex: nil, dlogits: logits)
+        let kl = GaussianLatent.kl(mu: muS, logvar: lvS, count: b * lat)
+        hasForward = true
+        return VAELoss(recon: ce.loss / Double(b), kl: kl / Double(b), tokens: ce.count, batch: b)
+    }
+
+    // MARK: backward
+
+    /// Accumulates into every parameter's gradient the gradient of
+    ///   reconWeight * recon + klWeight * kl + sum(muGrad ⊙ mu) + sum(logvarGrad ⊙ logvar)
+    /// for the last forward (recon and kl per molecule as in VAELoss). muGrad/logvarGrad are
+    /// [batch, latent] in the batch's order: d(extra loss)/d mu from a property head, or free-bits
+    /// adjustments of the KL gradient.
+    public func backward(reconWeight: Float = 1, klWeight: Float = 1,
+                         muGrad: UnsafePointer<Float>? = nil, logvarGrad: UnsafePointer<Float>? = nil) {
+        precondition(hasForward, "backward needs a forward first")
+        let b = batchSize, lat = config.latent, h = config.hidden, layers = config.layers
+        let n = decoderLayout.total
+        let scale = reconWeight / Float(b)
+        let dOut = dGRUOutput.reserve(n * h)
+        outputHead.backward(gru.outputs[layers - 1].pointer, outputHead.output.pointer, rows: n, dx: dOut, scale: scale)
+        let dh = dh0.reserve(b * layers * h)
+        gru.backward(dOut: dOut, layout: decoderLayout, dh0: dh, h0Stride: layers * h)
+        decoderEmbedding.backward(decoderIds.pointer, gru.inputGrad.pointer, rows: n)
+        let h0 = latentToHidden.output.pointer
+        Activation.tanh.backward(h0, h0, dh, dh, count: b * layers * h)
+        let dzs = dz.reserve(b * lat)
+        dzs.update(from: gru.constantGrad.pointer, count: b * lat)
+        latentToHidden.backward(z.pointer, dh, rows: b, dx: dzs, accumulate: true)
+
+        let muS = muHead.output.pointer, lvS = logvarHead.output.pointer
+        let dm = dmu.reserve(b * lat), dl = dlogvar.reserve(b * lat)
+        dm.update(repeating: 0, count: b * lat)
+        dl.update(repeating: 0, count: b * lat)
+        GaussianLatent.reparameteriseBackward(dz: dzs, logvar: lvS, eps: epsSorted.pointer, dmu: dm, dlogvar: dl, count: b * lat)
+        if klWeight != 0 {
+            GaussianLatent.klBackward(mu: muS, logvar: lvS, scale: klWeight / Float(b), dmu: dm, dlogvar: dl, count: b * lat)
+        }
+        for (extra, target) in [(muGrad, dm), (logvarGrad, dl)] {
+            guard let extra else { continue }
+            for i in 0..<b {
+                let src = extra + order[i] * lat, dst = target + i * lat
+                for j in 0..<lat { dst[j] += src[j] }
+            }
+        }
+        let hd = encoderDense.output.pointer
+        let dd = dDense.reserve(b * config.dense)
+        muHead.backward(hd, dm, rows: b, dx: dd)
+        logvarHead.backward(hd, dl, rows: b, dx: dd, accumulate: true)
+        Activation.relu.backward(hd, hd, dd, dd, count: b * config.dense)
+        let dp = dPooled.reserve(b * pool.channels)
+        encoderDense.backward(pool.output.pointer, dd, rows: b, dx: dp)
+
+        var layout = convs.last!.outputLayout
+        var dy = dConv[0].reserve(layout.total * pool.channels)
+        pool.backward(dp, layout: layout, dx: dy)
+        for (i, conv) in convs.enumerated().reversed() {
+            let y = conv.output.pointer
+            Activation.relu.backward(y, y, dy, dy, count: layout.total * conv.outChannels)
+            let inLayout = i == 0 ? encoderLayout : convs[i - 1].outputLayout
+            let dx = i == 0 ? dEncoderInput.reserve(inLayout.total * conv.inChannels)
+                            : dConv[(convs.count - i) % 2].reserve(inLayout.total * conv.inChannels)
+            conv.backward(dy, layout: inLayout, dx: dx)
+            dy = dx
+            layout = inLayout
+        }
+        encoderEmbedding.backward(encoderIds.pointer, dEncoderInput.pointer, rows: encoderLayout.total)
+        hasForward = false
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import MolVAE
-@Test func enginePlaceholderBuilds() { #expect(Bool(true)) }

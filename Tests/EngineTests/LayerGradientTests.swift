@@ -1,0 +1,215 @@
+import Testing
+@testable import MolVAE
+
+@Suite struct LayerGradientTests {
+    let gc = GradCheck()
+
+    @Test func linear() {
+        let rows = 5, inn = 7, out = 4
+        let layer = Linear(name: "l", inputs: inn, outputs: out)
+        var rng = CounterRNG(seed: 1)
+        layer.initDefault(rng: &rng)
+        let x = Vec(randomValues(rows * inn, seed: 2))
+        let w = randomValues(rows * out, seed: 3)
+        func loss() -> Double { weightedSum(layer.forward(x.p, rows: rows), w) }
+        layer.weight.zeroGrad(); layer.bias!.zeroGrad()
+        let dx = Vec(zeros: rows * inn), dy = Vec(w)
+        layer.forward(x.p, rows: rows)
+        layer.backward(x.p, dy.p, rows: rows, dx: dx.p)
+        #expect(gc.check("dW", layer.weight.value, analytic: layer.weight.gradients, count: layer.weight.count, loss: loss) == 0)
+        #expect(gc.check("db", layer.bias!.value, analytic: layer.bias!.gradients, count: out, loss: loss) == 0)
+        #expect(gc.check("dx", x.p, analytic: dx.array, count: rows * inn, loss: loss) == 0)
+        // Real values: y = x W^T + b for one entry.
+        let y0 = layer.forward(x.p, rows: rows)[0]
+        var expected = layer.bias!.value[0]
+        for k in 0..<inn { expected += x[k] * layer.weight.value[k] }
+        #expect(abs(y0 - expected) < 1e-5)
+    }
+
+    @Test func embedding() {
+        let table = Embedding(name: "e", count: 6, dim: 3)
+        var rng = CounterRNG(seed: 4)
+        table.initNormal(rng: &rng)
+        let ids = IVec([1, 5, 1, 0, 3])
+        let w = randomValues(ids.count * 3, seed: 5)
+        func loss() -> Double { weightedSum(table.forward(ids.p, rows: ids.count), w) }
+        table.weight.zeroGrad()
+        let wv = Vec(w)
+        table.backward(ids.p, wv.p, rows: ids.count)
+        #expect(gc.check("dE", table.weight.value, analytic: table.weight.gradients, count: table.weight.count, samples: 18, loss: loss) == 0)
+        // Row 1 is used twice: its gradient is the sum of the two output gradients.
+        #expect(abs(table.weight.grad[3] - (w[0] + w[6])) < 1e-6)
+        #expect(table.weight.grad[2 * 3] == 0)
+    }
+
+    func convCase(kernel: Int, dilation: Int, padding: ConvPadding) {
+        let lengths = [7, 3, 5]
+        let layout = RaggedLayout(lengths: lengths)
+        let conv = Conv1d(name: "c", inChannels: 3, outChannels: 4, kernel: kernel, dilation: dilation, padding: padding)
+        var rng = CounterRNG(seed: 6)
+        conv.initDefault(rng: &rng)
+        let x = Vec(randomValues(layout.total * 3, seed: 7))
+        let outTotal = lengths.map(conv.outputLength).reduce(0, +)
+        let w = randomValues(outTotal * 4, seed: 8)
+        func loss() -> Double { weightedSum(conv.forward(x.p, layout: layout), w) }
+        conv.weight.zeroGrad(); conv.bias.zeroGrad()
+        let dx = Vec(zeros: layout.total * 3)
+        _ = loss()
+        let wv = Vec(w)
+        conv.backward(wv.p, layout: layout, dx: dx.p)
+        let label = "conv k\(kernel) d\(dilation) \(padding)"
+        #expect(gc.check(label + " dW", conv.weight.value, analytic: conv.weight.gradients, count: conv.weight.count, loss: loss) == 0)
+        #expect(gc.check(label + " db", conv.bias.value, analytic: conv.bias.gradients, count: 4, loss: loss) == 0)
+        #expect(gc.check(label + " dx", x.p, analytic: dx.array, count: x.count, samples: 45, loss: loss) == 0)
+    }
+
+    @Test func conv1dSamePadding() { convCase(kernel: 3, dilation: 1, padding: .same) }
+    @Test func conv1dDilated() { convCase(kernel: 3, dilation: 2, padding: .same) }
+    @Test func conv1dEvenKernel() { convCase(kernel: 4, dilation: 1, padding: .same) }
+    @Test func conv1dValid() { convCase(kernel: 2, dilation: 2, padding: .valid) }
+
+    /// Padding must not change the numbers: a molecule alone and in a ragged batch agree, and
+    /// a same-padded convolution equals the explicit zero-padded sum.
+    @Test func conv1dRaggedMatchesAlone() {
+        let conv = Conv1d(name: "c", inChannels: 2, outChannels: 3, kernel: 5, dilation: 2, padding: .same)
+        var rng = CounterRNG(seed: 9)
+        conv.initDefault(rng: &rng)
+        let lengths = [6, 2, 9]
+        let layout = RaggedLayout(lengths: lengths)
+        let x = Vec(randomValues(layout.total * 2, seed: 10))
+        let all = Array(UnsafeBufferPointer(start: conv.forward(x.p, layout: layout), count: layout.total * 3))
+        for b in 0..<lengths.count {
+            let alone = RaggedLayout(lengths: [lengths[b]])
+            let y = conv.forward(x.p + layout.offsets[b] * 2, layout: alone)
+            for i in 0..<(lengths[b] * 3) { #expect(y[i] == all[layout.offsets[b] * 3 + i]) }
+        }
+        // Explicit: output (b=2, t=1, o=0) = bias + sum_{c,j} W[0,c,j] x[t - 4 + 2j, c], zero outside.
+        var expected = conv.bias.value[0]
+        for c in 0..<2 { for j in 0..<5 {
+            let p = 1 - 4 + 2 * j
+            if p >= 0 && p < 9 { expected += conv.weight.value[c * 5 + j] * x[(layout.offsets[2] + p) * 2 + c] }
+        } }
+        #expect(abs(all[(layout.offsets[2] + 1) * 3] - expected) < 1e-5)
+    }
+
+    @Test(arguments: Activation.allCases)
+    func activation(_ act: Activation) {
+        let n = 16
+        // Values at least 0.1 away from 0 so that ReLU's kink is never inside x ± h.
+        let x = Vec(randomValues(n, seed: 11, scale: 2).map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 })
+        let w = randomValues(n, seed: 12)
+        let y = Vec(zeros: n)
+        func loss() -> Double {
+            act.forward(x.p, y.p, count: n)
+            return weightedSum(y.p, w)
+        }
+        _ = loss()
+        let dx = Vec(zeros: n)
+        let wv = Vec(w)
+        act.backward(x.p, y.p, wv.p, dx.p, count: n)
+        #expect(gc.check("\(act)", x.p, analytic: dx.array, count: n, samples: n, loss: loss) == 0)
+    }
+
+    @Test(arguments: [PoolingKind.mean, .max])
+    func pooling(_ kind: PoolingKind) {
+        let layout = RaggedLayout(lengths: [4, 1, 3])
+        let pool = MaskedPooling(kind: kind, channels: 2)
+        let x = Vec(randomValues(layout.total * 2, seed: 13))
+        let w = randomValues(3 * 2, seed: 14)
+        func loss() -> Double { weightedSum(pool.forward(x.p, layout: layout), w) }
+        _ = loss()
+        let dx = Vec(zeros: x.count)
+        let wv = Vec(w)
+        pool.backward(wv.p, layout: layout, dx: dx.p)
+        #expect(gc.check("pool \(kind)", x.p, analytic: dx.array, count: x.count, samples: x.count, loss: loss) == 0)
+        if kind == .mean {
+            let y = pool.forward(x.p, layout: layout)
+            #expect(abs(y[0] - (x[0] + x[2] + x[4] + x[6]) / 4) < 1e-6)
+            #expect(y[2] == x[8])
+        }
+    }
+
+    @Test func layerNorm() {
+        let ln = LayerNorm(name: "ln", dim: 6)
+        var rng = CounterRNG(seed: 15)
+        ln.weight.initUniform(bound: 1, rng: &rng)
+        ln.bias.initUniform(bound: 1, rng: &rng)
+        let x = Vec(randomValues(3 * 6, seed: 16, scale: 2))
+        let w = randomValues(3 * 6, seed: 17)
+        func loss() -> Double { weightedSum(ln.forward(x.p, rows: 3), w) }
+        _ = loss()
+        ln.weight.zeroGrad(); ln.bias.zeroGrad()
+        let dx = Vec(zeros: x.count)
+        let wv = Vec(w)
+        ln.backward(x.p, wv.p, rows: 3, dx: dx.p)
+        #expect(gc.check("ln dgamma", ln.weight.value, analytic: ln.weight.gradients, count: 6, loss: loss) == 0)
+        #expect(gc.check("ln dbeta", ln.bias.value, analytic: ln.bias.gradients, count: 6, loss: loss) == 0)
+        #expect(gc.check("ln dx", x.p, analytic: dx.array, count: x.count, samples: x.count, loss: loss) == 0)
+    }
+
+    @Test func dropout() {
+        let d = Dropout(probability: 0.5)
+        let x = Vec(randomValues(1000, seed: 18))
+        let y = d.forward(x.p, count: 1000, training: true, seed: 3, stream: 7)
+        var zeros = 0
+        for i in 0..<1000 {
+            if y[i] == 0 { zeros += 1 } else { #expect(abs(y[i] - 2 * x[i]) < 1e-6) }
+        }
+        #expect(zeros > 400 && zeros < 600)
+        let ones = Vec([Float](repeating: 1, count: 1000)), dx = Vec(zeros: 1000)
+        d.backward(ones.p, dx: dx.p, count: 1000)
+        for i in 0..<1000 { #expect((dx[i] == 0) == (y[i] == 0)) }
+        let e = d.forward(x.p, count: 1000, training: false, seed: 3, stream: 7)
+        #expect(e[5] == x[5])
+    }
+
+    @Test func gruMultiLayerRagged() {
+        let input = 3, constant = 2, hidden = 4, layers = 2
+        let gru = GRU(inputSize: input, constantSize: constant, hiddenSize: hidden, layers: layers)
+        var rng = CounterRNG(seed: 19)
+        for p in gru.parameters { p.initUniform(bound: 0.8, rng: &rng) }
+        let layout = TimeMajorLayout(sortedLengths: [5, 3, 3, 1])
+        let b = layout.batch
+        let x = Vec(randomValues(layout.total * input, seed: 20))
+        let c = Vec(randomValues(b * constant, seed: 21))
+        let h0 = Vec(randomValues(b * layers * hidden, seed: 22, scale: 0.5))
+        let w = randomValues(layout.total * hidden, seed: 23)
+        func loss() -> Double {
+            weightedSum(gru.forward(x: x.p, constant: c.p, h0: h0.p, h0Stride: layers * hidden, layout: layout), w)
+        }
+        _ = loss()
+        for p in gru.parameters { p.zeroGrad() }
+        let dOut = Vec(w), dh0 = Vec(zeros: h0.count)
+        gru.backward(dOut: dOut.p, layout: layout, dh0: dh0.p, h0Stride: layers * hidden)
+        let dx = gru.inputGrad.toArray(x.count), dc = gru.constantGrad.toArray(c.count)
+        for p in gru.parameters {
+            #expect(gc.check(p.name, p.value, analytic: p.gradients, count: p.count, samples: 16, loss: loss) == 0)
+        }
+        #expect(gc.check("gru dx", x.p, analytic: dx, count: x.count, samples: 30, loss: loss) == 0)
+        #expect(gc.check("gru dconst", c.p, analytic: dc, count: c.count, samples: c.count, loss: loss) == 0)
+        #expect(gc.check("gru dh0", h0.p, analytic: dh0.array, count: h0.count, samples: h0.count, loss: loss) == 0)
+    }
+
+    /// Packed time-major steps must equal running each sequence on its own.
+    @Test func gruPackedMatchesSingleSequences() {
+        let gru = GRU(inputSize: 2, constantSize: 1, hiddenSize: 3, layers: 2)
+        var rng = CounterRNG(seed: 24)
+        gru.initDefault(rng: &rng)
+        let lengths = [4, 2, 1]
+        let layout = TimeMajorLayout(sortedLengths: lengths)
+        let x = randomValues(layout.total * 2, seed: 25)
+        let c = Vec(randomValues(3, seed: 26))
+        let h0 = Vec(randomValues(3 * 6, seed: 27))
+        let xv = Vec(x)
+        let packed = Array(UnsafeBufferPointer(start: gru.forward(x: xv.p, constant: c.p, h0: h0.p, h0Stride: 6, layout: layout),
+                                               count: layout.total * 3))
+        for b in 0..<3 {
+            let single = TimeMajorLayout(sortedLengths: [lengths[b]])
+            let xs = Vec((0..<lengths[b]).flatMap { t in Array(x[(layout.row(b, t) * 2)..<(layout.row(b, t) * 2 + 2)]) })
+            let y = gru.forward(x: xs.p, constant: c.p + b, h0: h0.p + b * 6, h0Stride: 6, layout: single)
+            for t in 0..<lengths[b] { for j in 0..<3 {
+                #expect(abs(y[t * 3 + j] - packed[layout.row(b, t) * 3 + j]) < 1e-6)
+            } }
+        }
+    }
+}
