@@ -23,10 +23,13 @@ void mk_max_tanimoto(const uint64_t *queries, const uint32_t *query_counts, size
                      const uint64_t *references, const uint32_t *reference_counts, size_t reference_count,
                      size_t words, double *best);
 
-// For rows [begin, end) of a set against the whole set (itself included): the sum over j of
-// Tanimoto(i, j)^power, for power 1 or 2.
-void mk_tanimoto_power_sums(const uint64_t *rows, const uint32_t *counts, size_t row_count,
-                            size_t begin, size_t end, size_t words, int power, double *sums);
+// Internal-diversity sums over the pairs (i, j) with i in `rows_of_worker` stripes and j > i:
+// for each such pair, T and T^2 are added to both sums1/sums2[i] and [j]. Worker `worker` of
+// `workers` takes blocks of 64 rows round-robin, so the triangle's work is balanced; each
+// worker needs its own zeroed sums1/sums2 of length row_count, which the caller adds up
+// afterwards, together with the diagonal (T(i, i) = 1).
+void mk_tanimoto_pair_sums(const uint64_t *rows, const uint32_t *counts, size_t row_count, size_t words,
+                           size_t worker, size_t workers, double *sums1, double *sums2);
 
 // Popcount of a row, for building the counts.
 uint32_t mk_popcount(const uint64_t *row, size_t words);

@@ -58,25 +58,45 @@ public struct FingerprintSet: Sendable {
         return best
     }
 
-    /// For each row, the sum over all rows (itself included) of Tanimoto similarity to the power
-    /// `power` (1 or 2): the inner sums of MOSES's internal diversity.
-    public func similarityPowerSums(power: Int, threads: Int) -> [Double] {
-        precondition(power == 1 || power == 2, "power must be 1 or 2")
-        var sums = [Double](repeating: 0, count: count)
-        guard count > 0 else { return sums }
+    /// For each row i, the sums over all rows j (i itself included) of T(i, j) and of T(i, j)^2:
+    /// the inner sums of MOSES's internal diversity for p = 1 and p = 2, from one pass over the
+    /// pairs j > i (Tanimoto is symmetric) split over `threads` workers.
+    public func similaritySums(threads: Int) -> (first: [Double], second: [Double]) {
         let n = count, words = self.words
+        guard n > 0 else { return ([], []) }
+        let workers = max(1, min(threads, (n + 63) / 64))
+        // Each worker adds into its own accumulators, since pair (i, j) also updates row j.
+        var partial1 = [[Double]](repeating: [Double](repeating: 0, count: n), count: workers)
+        var partial2 = partial1
         rows.withUnsafeBufferPointer { rowBuffer in
             counts.withUnsafeBufferPointer { countBuffer in
-                sums.withUnsafeMutableBufferPointer { out in
-                    let outBase = out.baseAddress!
-                    parallelChunks(count: n, threads: threads) { range in
-                        mk_tanimoto_power_sums(rowBuffer.baseAddress, countBuffer.baseAddress, n,
-                                               range.lowerBound, range.upperBound, words, Int32(power),
-                                               outBase + range.lowerBound)
+                let accumulators1 = partial1.indices.map { _ in UnsafeMutablePointer<Double>.allocate(capacity: n) }
+                let accumulators2 = partial2.indices.map { _ in UnsafeMutablePointer<Double>.allocate(capacity: n) }
+                defer { (accumulators1 + accumulators2).forEach { $0.deallocate() } }
+                for w in 0..<workers {
+                    accumulators1[w].initialize(repeating: 0, count: n)
+                    accumulators2[w].initialize(repeating: 0, count: n)
+                }
+                parallelChunks(count: workers, threads: workers, maxChunk: 1) { range in
+                    for w in range {
+                        mk_tanimoto_pair_sums(rowBuffer.baseAddress, countBuffer.baseAddress, n, words, w, workers,
+                                              accumulators1[w], accumulators2[w])
                     }
+                }
+                for w in 0..<workers {
+                    partial1[w] = Array(UnsafeBufferPointer(start: accumulators1[w], count: n))
+                    partial2[w] = Array(UnsafeBufferPointer(start: accumulators2[w], count: n))
                 }
             }
         }
-        return sums
+        // The diagonal: every fingerprint is identical to itself (T = 1, empty ones included).
+        var first = [Double](repeating: 1, count: n), second = [Double](repeating: 1, count: n)
+        for w in 0..<workers {
+            for i in 0..<n {
+                first[i] += partial1[w][i]
+                second[i] += partial2[w][i]
+            }
+        }
+        return (first, second)
     }
 }

@@ -43,8 +43,9 @@ public struct MosesMetrics: Sendable {
         }
 
         let started = ContinuousClock.now
-        values.append(("IntDiv", internalDiversity(fingerprints, power: 1, threads: threads)))
-        values.append(("IntDiv2", internalDiversity(fingerprints, power: 2, threads: threads)))
+        let diversity = internalDiversity(fingerprints, threads: threads)
+        values.append(("IntDiv", diversity.first))
+        values.append(("IntDiv2", diversity.second))
         similaritySeconds += seconds(since: started)
         values.append(("Filters", valid.isEmpty ? .nan : Double(valid.filter { $0.passesFilters == true }.count) / Double(valid.count)))
 
@@ -61,13 +62,13 @@ public struct MosesMetrics: Sendable {
     }
 }
 
-/// MOSES's IntDiv_p: 1 - mean over molecules i of (mean over all j, i included, of T(i,j)^p)^(1/p).
-func internalDiversity(_ set: FingerprintSet, power: Int, threads: Int) -> Double {
-    guard set.count > 0 else { return .nan }
+/// MOSES's IntDiv_p for p = 1 and 2: 1 - mean over molecules i of
+/// (mean over all j, i included, of T(i, j)^p)^(1/p).
+func internalDiversity(_ set: FingerprintSet, threads: Int) -> (first: Double, second: Double) {
+    guard set.count > 0 else { return (.nan, .nan) }
     let n = Double(set.count)
-    let sums = set.similarityPowerSums(power: power, threads: threads)
-    let perMolecule = sums.map { power == 1 ? $0 / n : ($0 / n).squareRoot() }
-    return 1 - mean(perMolecule)
+    let sums = set.similaritySums(threads: threads)
+    return (1 - mean(sums.first.map { $0 / n }), 1 - mean(sums.second.map { ($0 / n).squareRoot() }))
 }
 
 func mean(_ values: [Double]) -> Double {
