@@ -28,6 +28,10 @@ public enum CorpusPreparation {
 
     /// Reads `inputPath`, writes `outputDirectory/train.smi`, `valid.smi` (one SMILES per line,
     /// no header) and `summary.json`, each atomically, and returns the summary.
+    ///
+    /// The input streams; the kept output is collected in memory until the atomic writes (about
+    /// 70 MB for all 1.58 M MOSES training molecules), as is the set of seen strings for dedupe.
+    /// Names from the input are not carried over.
     public static func run(inputPath: String, outputDirectory: String, options: Options) throws -> Summary {
         var train = Data()
         var valid = Data()
@@ -47,7 +51,7 @@ public enum CorpusPreparation {
     }
 
     /// The preparation without files: calls `emit` with each kept SMILES and its split, in
-    /// input order.
+    /// input order. `options.validFraction` must be in 0...1 (the command line checks it).
     public static func process(
         inputPath: String,
         options: Options,
