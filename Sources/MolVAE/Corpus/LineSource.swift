@@ -133,6 +133,10 @@ final class LineSource {
             let reason = code == Z_ERRNO ? String(cString: strerror(errno)) : message
             throw SMILESReadError(path: path, line: lineNumber + 1, kind: .readFailed(reason: reason))
         }
+        if !compressionKnown, read > 0 {
+            isGzipCompressed = gzdirect(file) == 0
+            compressionKnown = true
+        }
         if read == 0 {
             // zlib reports a truncated gzip stream as end-of-file plus an error state.
             var code: Int32 = 0
@@ -143,9 +147,5 @@ final class LineSource {
             reachedEnd = true
         }
         end += Int(read)
-        if !compressionKnown, read > 0 {
-            isGzipCompressed = gzdirect(file) == 0
-            compressionKnown = true
-        }
     }
 }
