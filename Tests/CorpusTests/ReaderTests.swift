@@ -90,6 +90,27 @@ import Testing
         #expect(records.map(\.lineNumber) == [1, 2, 3])
     }
 
+    /// Pipes (like stdin) cannot be peeked at for the magic bytes; zlib still detects gzip.
+    @Test(arguments: [false, true])
+    func readsFromAPipe(compressed: Bool) throws {
+        let folder = try TestPaths.temporaryFolder()
+        let pipe = folder + "/pipe"
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let text = "CCO ethanol\nc1ccccc1\n"
+        let payload = compressed ? try gzip(text) : Data(text.utf8)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: pipe)!
+            handle.write(payload)
+            try? handle.close()
+        }
+        writer.start()
+        let reader = try SMILESReader(path: pipe)
+        var records: [SMILESRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        #expect(records == [SMILESRecord(lineNumber: 1, smiles: "CCO", name: "ethanol"), SMILESRecord(lineNumber: 2, smiles: "c1ccccc1")])
+        #expect(reader.isGzipCompressed == compressed)
+    }
+
     // MARK: - Errors name the file (and line)
 
     @Test func missingFileIsAnOpenError() {

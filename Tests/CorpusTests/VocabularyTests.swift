@@ -50,6 +50,16 @@ import Testing
         #expect(try Vocabulary.load(path: path) == vocabulary)
     }
 
+    /// A model stores only the token list; rebuilding from it gives the same ids.
+    @Test func rebuildsFromABareTokenList() throws {
+        let vocabulary = Vocabulary(tokenCounts: Self.counts, source: nil)
+        let rebuilt = try Vocabulary(tokens: vocabulary.tokens)
+        #expect(rebuilt.tokens == vocabulary.tokens)
+        #expect(try rebuilt.encode("c1cc[nH]c1Cl") == vocabulary.encode("c1cc[nH]c1Cl"))
+        #expect(throws: Vocabulary.FormatError.self) { try Vocabulary(tokens: ["C", "<pad>", "<bos>", "<eos>", "<unk>"]) }
+        #expect(throws: Vocabulary.FormatError.self) { try Vocabulary(tokens: Vocabulary.specialTokenStrings + ["C", "C"]) }
+    }
+
     @Test func rejectsInconsistentJSON() throws {
         let json = try Vocabulary(tokenCounts: Self.counts, source: nil).jsonString()
         let swapped = json.replacingOccurrences(of: "\"<pad>\"", with: "\"<PAD>\"")

@@ -7,43 +7,42 @@
 enum CSVFields {
     static func split(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [String] {
         var fields: [String] = []
-        var field: [UInt8] = []
+        var quoted: [UInt8] = []
         var index = 0
         let count = bytes.count
         let quote = UInt8(ascii: "\"")
         while true {
-            field.removeAll(keepingCapacity: true)
             // Spaces before an opening quote are tolerated (`a, "b, c"`).
             var probe = index
             while probe < count, bytes[probe] == UInt8(ascii: " ") { probe += 1 }
             if probe < count, bytes[probe] == quote {
+                quoted.removeAll(keepingCapacity: true)
                 index = probe + 1
                 while index < count {
                     if bytes[index] == quote {
                         if index + 1 < count, bytes[index + 1] == quote {
-                            field.append(quote)
+                            quoted.append(quote)
                             index += 2
                         } else {
                             index += 1
                             break
                         }
                     } else {
-                        field.append(bytes[index])
+                        quoted.append(bytes[index])
                         index += 1
                     }
                 }
                 // Anything between the closing quote and the delimiter is kept, not dropped.
                 while index < count, bytes[index] != delimiter {
-                    field.append(bytes[index])
+                    quoted.append(bytes[index])
                     index += 1
                 }
+                fields.append(quoted.withUnsafeBufferPointer { TextDecoding.string($0).text })
             } else {
-                while index < count, bytes[index] != delimiter {
-                    field.append(bytes[index])
-                    index += 1
-                }
+                let start = index
+                while index < count, bytes[index] != delimiter { index += 1 }
+                fields.append(TextDecoding.string(bytes[start..<index]).text)
             }
-            fields.append(TextDecoding.string(field).text)
             if index < count, bytes[index] == delimiter {
                 index += 1
                 continue

@@ -13,7 +13,7 @@ import Foundation
 /// really plain text, both read correctly. Concatenated gzip members are read in full.
 final class LineSource {
     let path: String
-    /// Whether the content starts with the gzip magic bytes.
+    /// Whether the content starts with the gzip magic bytes (for a pipe, known after the first line).
     private(set) var isGzipCompressed = false
     /// The 1-based number of the line most recently returned.
     private(set) var lineNumber = 0
@@ -23,6 +23,8 @@ final class LineSource {
     private var start = 0
     private var end = 0
     private var reachedEnd = false
+    /// Pipes and stdin cannot be peeked at; zlib tells after the first read instead.
+    private var compressionKnown = false
 
     /// Opens `path`; `-` means standard input.
     init(path: String, bufferSize: Int = 1 << 16) throws(SMILESReadError) {
@@ -56,6 +58,7 @@ final class LineSource {
                     throw SMILESReadError(path: path, line: nil, kind: .cannotOpen(reason: reason))
                 }
                 isGzipCompressed = read == 2 && magic == (0x1f, 0x8b)
+                compressionKnown = true
             }
         }
         guard let opened = gzdopen(descriptor, "rb") else {
@@ -129,6 +132,10 @@ final class LineSource {
             let message = gzerror(file, &code).map { String(cString: $0) } ?? "unknown zlib error"
             let reason = code == Z_ERRNO ? String(cString: strerror(errno)) : message
             throw SMILESReadError(path: path, line: lineNumber + 1, kind: .readFailed(reason: reason))
+        }
+        if !compressionKnown, read > 0 {
+            isGzipCompressed = gzdirect(file) == 0
+            compressionKnown = true
         }
         if read == 0 {
             // zlib reports a truncated gzip stream as end-of-file plus an error state.

@@ -84,7 +84,12 @@ public final class SMILESReader {
     }
 
     private func parse(_ line: UnsafeBufferPointer<UInt8>) -> ParsedLine {
-        if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return .skip }
+        var blank = true
+        for byte in line where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
+            blank = false
+            break
+        }
+        if blank { return .skip }
         if format == nil { format = line.contains(UInt8(ascii: ",")) ? .csv : .smi }
         switch format! {
         case .smi: return parseSMILine(line)
@@ -123,7 +128,7 @@ public final class SMILESReader {
         }
         let smiles = smilesIndex < fields.count ? fields[smilesIndex].trimmingSpaces : ""
         let name = nameIndex.flatMap { $0 < fields.count ? fields[$0].trimmingSpaces : nil }
-        let validUTF8 = !line.contains { $0 >= 0x80 } || TextDecoding.string(line).wasValid
+        let validUTF8 = TextDecoding.isASCII(line) || TextDecoding.string(line).wasValid
         return .record(smiles: smiles, name: name?.isEmpty == false ? name : nil, validUTF8: validUTF8)
     }
 }

@@ -80,6 +80,23 @@ public struct Vocabulary: Sendable, Equatable, Codable {
         self.singleByteIDs = Self.singleByteIndex(tokens)
     }
 
+    /// A vocabulary from a bare token list in id order, e.g. the list a model file stores.
+    /// The list must start with `<pad>`, `<bos>`, `<eos>`, `<unk>` and hold no duplicates; the
+    /// order is kept as given (ids must not move, or a trained model would read wrong tokens).
+    public init(tokens: [String], source: Source? = nil, tokenCounts: [String: Int] = [:]) throws(FormatError) {
+        guard Array(tokens.prefix(Self.specialTokenStrings.count)) == Self.specialTokenStrings else {
+            throw FormatError(reason: "the token list must start with \(Self.specialTokenStrings.joined(separator: ", "))")
+        }
+        guard Set(tokens).count == tokens.count else { throw FormatError(reason: "duplicate tokens") }
+        self.formatVersion = Self.currentFormatVersion
+        self.tokens = tokens
+        self.specialTokens = SpecialTokens()
+        self.source = source
+        self.tokenCounts = tokenCounts
+        self.idsByToken = Self.index(tokens)
+        self.singleByteIDs = Self.singleByteIndex(tokens)
+    }
+
     /// Builds a vocabulary from every token of every record in a molecule file (any format the
     /// readers accept). The source records `path` as given and the file's sha256.
     public static func build(fromCorpusAt path: String) throws -> Vocabulary {
