@@ -93,11 +93,48 @@ double ads(double x, const AdsParameter &p) {
     return dx / p.dmax;
 }
 
-using Pattern = std::unique_ptr<RDKit::ROMol>;
+// A compiled SMARTS plus whether it is one atom without recursive ($(...)) parts. Such a
+// pattern's matches are exactly the atoms its query atom accepts (no bonds, so no chirality or
+// uniqueness questions), which a loop over the atoms finds without setting up the VF2 matcher;
+// recursive queries are excluded because SubstructMatch must first evaluate their sub-patterns.
+struct Pattern {
+    std::unique_ptr<RDKit::ROMol> mol;
+    bool single_atom = false;
+
+    // Number of matches, as SubstructMatch with uniquify and maxMatches = 1000 counts them.
+    unsigned int count(const RDKit::ROMol &target) const {
+        if (single_atom) {
+            const RDKit::Atom *query = mol->getAtomWithIdx(0);
+            unsigned int n = 0;
+            for (const auto atom : target.atoms()) {
+                if (query->Match(atom) && ++n == 1000) break;
+            }
+            return n;
+        }
+        std::vector<RDKit::MatchVectType> matches;
+        return RDKit::SubstructMatch(target, *mol, matches, true, true, false, false, 1000);
+    }
+
+    // HasSubstructMatch.
+    bool matches(const RDKit::ROMol &target) const {
+        if (single_atom) {
+            const RDKit::Atom *query = mol->getAtomWithIdx(0);
+            for (const auto atom : target.atoms()) {
+                if (query->Match(atom)) return true;
+            }
+            return false;
+        }
+        RDKit::MatchVectType match;
+        return RDKit::SubstructMatch(target, *mol, match);
+    }
+};
 
 Pattern compile(const char *smarts) {
-    Pattern pattern(RDKit::SmartsToMol(smarts));
-    if (!pattern) throw std::runtime_error(std::string("QED SMARTS does not compile: ") + smarts);
+    Pattern pattern;
+    pattern.mol.reset(RDKit::SmartsToMol(smarts));
+    if (!pattern.mol) throw std::runtime_error(std::string("QED SMARTS does not compile: ") + smarts);
+    pattern.single_atom = pattern.mol->getNumAtoms() == 1 && pattern.mol->getNumBonds() == 0 &&
+                          std::string(smarts).find("$(") == std::string::npos;
     return pattern;
 }
 
@@ -160,18 +197,16 @@ double compute_qed(const RDKit::ROMol &input, const molshim_descriptors *known) 
     }
     unsigned int hba = 0;
     for (const auto &pattern : patterns.acceptors) {
-        std::vector<RDKit::MatchVectType> matches;
         // GetSubstructMatches defaults: uniquify, at most 1000 matches.
-        hba += RDKit::SubstructMatch(*mol, *pattern, matches, true, true, false, false, 1000);
+        hba += pattern.count(*mol);
     }
     properties[2] = hba;
-    std::unique_ptr<RDKit::ROMol> aromatic_part(RDKit::deleteSubstructs(*mol, *patterns.aliphatic_rings));
+    std::unique_ptr<RDKit::ROMol> aromatic_part(RDKit::deleteSubstructs(*mol, *patterns.aliphatic_rings.mol));
     std::vector<std::vector<int>> sssr;
     properties[6] = RDKit::MolOps::findSSSR(*aromatic_part, sssr);
     unsigned int alerts = 0;
     for (const auto &alert : patterns.alerts) {
-        RDKit::MatchVectType match;
-        if (RDKit::SubstructMatch(*mol, *alert, match)) ++alerts;
+        if (alert.matches(*mol)) ++alerts;
     }
     properties[7] = alerts;
 

@@ -20,9 +20,20 @@ using namespace molshim;
 
 namespace {
 
-// Sorted by id for binary search: building it is a sort (tens of ms) where a hash map of the
-// 705k ids took a third of a second, and ~50 look-ups per molecule cost nothing either way.
-using FragmentTable = std::vector<std::pair<uint32_t, double>>;
+// (id, score) sorted by id, plus where each block of ids sharing their top 16 bits starts, so a
+// look-up is a short binary search inside one block (one or two cache misses) rather than over
+// all 705k ids. Building it is a sort, several times faster than filling a hash map.
+struct FragmentTable {
+    std::vector<std::pair<uint32_t, double>> entries;
+    std::vector<uint32_t> block_start;  // 65537 offsets into entries
+
+    double score(uint32_t id, double missing) const {
+        auto first = entries.begin() + block_start[id >> 16];
+        auto last = entries.begin() + block_start[(id >> 16) + 1];
+        auto found = std::lower_bound(first, last, id, [](const auto &e, uint32_t key) { return e.first < key; });
+        return found == last || found->first != id ? missing : found->second;
+    }
+};
 
 // Replaced as a whole, read through an atomic shared_ptr load, so scoring threads never see a
 // half-built table and never take a lock.
@@ -34,19 +45,26 @@ std::shared_ptr<const FragmentTable> current_table() { return std::atomic_load(&
 
 extern "C" size_t molshim_sa_set_fragment_scores(const uint32_t *ids, const double *scores, size_t count) {
     auto table = std::make_shared<FragmentTable>();
-    table->reserve(count);
-    for (size_t i = 0; i < count; ++i) table->emplace_back(ids[i], scores[i]);
+    auto &entries = table->entries;
+    entries.reserve(count);
+    for (size_t i = 0; i < count; ++i) entries.emplace_back(ids[i], scores[i]);
     // Later entries win, as in sascorer.readFragmentScores (a dict filled in file order): a
     // stable sort keeps file order among equal ids, then the last of each run is kept.
-    std::stable_sort(table->begin(), table->end(),
+    std::stable_sort(entries.begin(), entries.end(),
                      [](const auto &a, const auto &b) { return a.first < b.first; });
     size_t kept = 0;
-    for (size_t i = 0; i < table->size(); ++i) {
-        if (i + 1 < table->size() && (*table)[i + 1].first == (*table)[i].first) continue;
-        (*table)[kept++] = (*table)[i];
+    for (size_t i = 0; i < entries.size(); ++i) {
+        if (i + 1 < entries.size() && entries[i + 1].first == entries[i].first) continue;
+        entries[kept++] = entries[i];
     }
-    table->resize(kept);
-    size_t stored = table->size();
+    entries.resize(kept);
+    table->block_start.assign(65537, 0);
+    size_t position = 0;
+    for (uint32_t block = 0; block <= 65536; ++block) {
+        while (position < entries.size() && (entries[position].first >> 16) < block) ++position;
+        table->block_start[block] = static_cast<uint32_t>(position);
+    }
+    size_t stored = entries.size();
     std::atomic_store(&fragment_table, std::shared_ptr<const FragmentTable>(std::move(table)));
     return stored;
 }
@@ -66,9 +84,7 @@ double compute_sa_score(const RDKit::ROMol &mol) {
     const auto &elements = fp->getNonzeroElements();
     for (const auto &[id, count] : elements) {
         nf += count;
-        auto found = std::lower_bound(table->begin(), table->end(), id,
-                                      [](const auto &entry, uint32_t key) { return entry.first < key; });
-        score1 += (found == table->end() || found->first != id ? -4.0 : found->second) * count;
+        score1 += table->score(id, -4.0) * count;
     }
     score1 /= nf;
 

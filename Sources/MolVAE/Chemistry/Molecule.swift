@@ -9,7 +9,10 @@ public struct MoleculeParseError: Error, CustomStringConvertible, Sendable {
 
 /// A molecule parsed and sanitized once by RDKit, scored many times.
 ///
-/// The handle is immutable after parsing, so one `Molecule` may be read from several threads.
+/// The molecule is never changed after parsing, and the shim serialises the calls on one handle
+/// (RDKit caches computed values on the molecule even in "const" calculations), so one
+/// `Molecule` may be used from several threads. Properties, fingerprints, scaffolds, filters and
+/// depictions are added in extensions, one file per idea.
 public final class Molecule: @unchecked Sendable {
     let handle: OpaquePointer
 
