@@ -185,7 +185,7 @@ struct SplitMix {
 
 enum BenchData {
     static func readSmiles(_ path: String) throws -> [String] {
-        let text: String
+        let data: Data
         if path.hasSuffix(".gz") {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/gzip")
@@ -193,25 +193,34 @@ enum BenchData {
             let pipe = Pipe()
             process.standardOutput = pipe
             try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else { throw ValidationError("cannot decompress \(path)") }
-            text = String(decoding: data, as: UTF8.self)
         } else {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         }
-        var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        // Byte-level: 1.6 M lines through String APIs took seconds.
+        let bytes = [UInt8](data)
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") {
+            var end = i
+            if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            if end > start { lines.append(bytes[start..<end]) }
+            start = i + 1
+        }
+        if start < bytes.count { lines.append(bytes[start...]) }
         guard let first = lines.first else { return [] }
-        if first.contains(",") || first.uppercased() == "SMILES" {
-            let columns = first.split(separator: ",", omittingEmptySubsequences: false).map { $0.uppercased() }
-            let index = columns.firstIndex(of: "SMILES") ?? 0
-            lines.removeFirst()
-            return lines.compactMap { line in
-                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                return index < fields.count ? String(fields[index]) : nil
+        let header = String(decoding: first, as: UTF8.self).uppercased()
+        let comma = UInt8(ascii: ","), space = UInt8(ascii: " ")
+        if header.contains(",") || header == "SMILES" {
+            let index = header.split(separator: ",", omittingEmptySubsequences: false).firstIndex(of: "SMILES") ?? 0
+            return lines.dropFirst().compactMap { line in
+                let fields = line.split(separator: comma, omittingEmptySubsequences: false)
+                return index < fields.count ? String(decoding: fields[index], as: UTF8.self) : nil
             }
         }
-        return lines.map { String($0.split(separator: " ").first ?? "") }
+        return lines.map { String(decoding: $0.split(separator: space).first ?? [], as: UTF8.self) }
     }
 
     static func sample(_ all: [String], _ n: Int, _ rng: inout SplitMix) -> [String] {

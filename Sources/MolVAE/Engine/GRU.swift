@@ -42,6 +42,11 @@ public final class GRU {
 
     private var lastInput: UnsafePointer<Float>?
     private var lastConstant: UnsafePointer<Float>?
+    // Token input: layer 0's x is embedding[token]; see forward(tokens:).
+    private var lastTokens: UnsafePointer<Int32>?
+    private var lastEmbedding: Embedding?
+    let tokenTable = FloatBuffer()      // [V,3H]: embedding · W_ie^T
+    let dTokenTable = FloatBuffer()     // [V,3H]
 
     public init(name: String = "gru", inputSize: Int, constantSize: Int = 0, hiddenSize: Int, layers: Int = 1) {
         precondition(layers >= 1 && hiddenSize >= 1)
@@ -81,6 +86,30 @@ public final class GRU {
     @discardableResult
     public func forward(x: UnsafePointer<Float>, constant: UnsafePointer<Float>?, h0: UnsafePointer<Float>, h0Stride: Int,
                         layout: TimeMajorLayout) -> UnsafeMutablePointer<Float> {
+        lastTokens = nil
+        lastEmbedding = nil
+        return run(x: x, constant: constant, h0: h0, h0Stride: h0Stride, layout: layout)
+    }
+
+    /// Layer 0's time-varying input is embedding[token] (tokens time-major packed [N]). With a
+    /// small vocabulary, embedding · W_ie^T ([V, 3H]) is computed once and each row's input
+    /// gates are a lookup: no [N, E] x [E, 3H] GEMM forward, and backward scatters the gate
+    /// gradients into [V, 3H] instead of two more GEMMs over N rows. The embedding's gradient is
+    /// accumulated here (no separate Embedding.backward).
+    @discardableResult
+    public func forward(tokens: UnsafePointer<Int32>, embedding: Embedding, constant: UnsafePointer<Float>?,
+                        h0: UnsafePointer<Float>, h0Stride: Int, layout: TimeMajorLayout) -> UnsafeMutablePointer<Float> {
+        precondition(embedding.dim == inputSize)
+        lastTokens = tokens
+        lastEmbedding = embedding
+        let v = embedding.count, g3 = 3 * hiddenSize
+        sgemm(false, true, v, g3, inputSize, 1, embedding.weight.value, inputSize, weightIH[0].value, inputSize + constantSize,
+              0, tokenTable.reserve(v * g3), g3)
+        return run(x: nil, constant: constant, h0: h0, h0Stride: h0Stride, layout: layout)
+    }
+
+    func run(x: UnsafePointer<Float>?, constant: UnsafePointer<Float>?, h0: UnsafePointer<Float>, h0Stride: Int,
+             layout: TimeMajorLayout) -> UnsafeMutablePointer<Float> {
         precondition(constantSize == 0 || constant != nil)
         lastInput = x
         lastConstant = constant
@@ -91,11 +120,19 @@ public final class GRU {
         }
         let scratch = stepScratch.reserve(batch * g3)
         for l in 0..<layers {
-            let input: UnsafePointer<Float> = l == 0 ? x : UnsafePointer(outputs[l - 1].pointer)
             let isz = layerInputSize(l), ldw = layerWeightColumns(l)
             let gi = inputGates[l].reserve(n * g3)
-            broadcastRows(gi, biasIH[l].value, rows: n, cols: g3)
-            sgemm(false, true, n, g3, isz, 1, input, isz, weightIH[l].value, ldw, 1, gi, g3)
+            if l == 0, let tokens = lastTokens {
+                let table = tokenTable.pointer, bias = biasIH[0].value
+                for r in 0..<n {
+                    let src = table + Int(tokens[r]) * g3, dst = gi + r * g3
+                    for j in 0..<g3 { dst[j] = src[j] + bias[j] }
+                }
+            } else {
+                let input: UnsafePointer<Float> = l == 0 ? x! : UnsafePointer(outputs[l - 1].pointer)
+                broadcastRows(gi, biasIH[l].value, rows: n, cols: g3)
+                sgemm(false, true, n, g3, isz, 1, input, isz, weightIH[l].value, ldw, 1, gi, g3)
+            }
             let gates = gateValues[l].reserve(n * g3), hn = hiddenN[l].reserve(n * h)
             let prev = previous[l].reserve(n * h), out = outputs[l].reserve(n * h)
             let cg: UnsafePointer<Float>? = (l == 0 && constantSize > 0) ? UnsafePointer(constantGates.pointer) : nil
@@ -119,10 +156,10 @@ public final class GRU {
                         for j in 0..<h {
                             var ir = xi[j], iz = xi[h + j], inn = xi[2 * h + j]
                             if let c { ir += c[j]; iz += c[h + j]; inn += c[2 * h + j] }
-                            let r = 1 / (1 + Foundation.exp(-(ir + hg[j])))
-                            let z = 1 / (1 + Foundation.exp(-(iz + hg[h + j])))
+                            let r = fastSigmoid(ir + hg[j])
+                            let z = fastSigmoid(iz + hg[h + j])
                             let hnv = hg[2 * h + j]
-                            let nv = Foundation.tanh(inn + r * hnv)
+                            let nv = fastTanh(inn + r * hnv)
                             gvb[j] = r; gvb[h + j] = z; gvb[2 * h + j] = nv; hnb[j] = hnv
                             ob[j] = (1 - z) * nv + z * hpb[j]
                         }
@@ -134,7 +171,8 @@ public final class GRU {
     }
 
     /// dOut: gradient of the top layer's outputs [N, H] (overwritten as scratch).
-    /// Accumulates parameter gradients; writes inputGrad [N, I], constantGrad [B, C] and the
+    /// Accumulates parameter gradients; writes inputGrad [N, I] (dense input only; with token
+    /// input the embedding gradient is accumulated instead), constantGrad [B, C] and the
     /// initial-state gradient into dh0 (same strided layout as h0, overwritten).
     public func backward(dOut: UnsafeMutablePointer<Float>, layout: TimeMajorLayout,
                          dh0: UnsafeMutablePointer<Float>, h0Stride: Int) {
@@ -178,10 +216,21 @@ public final class GRU {
             accumulateColumnSums(biasHH[l].grad, dgh, rows: n, cols: g3)
             accumulateColumnSums(biasIH[l].grad, dgi, rows: n, cols: g3)
             let isz = layerInputSize(l), ldw = layerWeightColumns(l)
-            let input: UnsafePointer<Float> = l == 0 ? lastInput! : UnsafePointer(outputs[l - 1].pointer)
-            sgemm(true, false, g3, isz, n, 1, dgi, g3, input, isz, 1, weightIH[l].grad, ldw)
             let dx = l == 0 ? inputGrad.reserve(n * isz) : dLayerOutput[l % 2].reserve(n * isz)
-            sgemm(false, false, n, isz, g3, 1, dgi, g3, weightIH[l].value, ldw, 0, dx, isz)
+            if l == 0, let tokens = lastTokens, let embedding = lastEmbedding {
+                let v = embedding.count, dt = dTokenTable.reserve(v * g3)
+                dt.update(repeating: 0, count: v * g3)
+                for r in 0..<n {
+                    let src = dgi + r * g3, dst = dt + Int(tokens[r]) * g3
+                    for j in 0..<g3 { dst[j] += src[j] }
+                }
+                sgemm(true, false, g3, isz, v, 1, dt, g3, embedding.weight.value, isz, 1, weightIH[0].grad, ldw)
+                sgemm(false, false, v, isz, g3, 1, dt, g3, weightIH[0].value, ldw, 1, embedding.weight.grad, isz)
+            } else {
+                let input: UnsafePointer<Float> = l == 0 ? lastInput! : UnsafePointer(outputs[l - 1].pointer)
+                sgemm(true, false, g3, isz, n, 1, dgi, g3, input, isz, 1, weightIH[l].grad, ldw)
+                sgemm(false, false, n, isz, g3, 1, dgi, g3, weightIH[l].value, ldw, 0, dx, isz)
+            }
             if l == 0 && constantSize > 0, let constant = lastConstant {
                 // Per-sequence sum over time of the gate gradients, then two small GEMMs.
                 let dcg = dConstantGates.reserve(batch * g3)
@@ -209,9 +258,9 @@ public final class GRU {
             for b in rows {
                 let xi = gi + b * g3, hg = scratch + b * g3, hb = hs + b * h
                 for j in 0..<h {
-                    let r = 1 / (1 + Foundation.exp(-(xi[j] + hg[j])))
-                    let z = 1 / (1 + Foundation.exp(-(xi[h + j] + hg[h + j])))
-                    let nv = Foundation.tanh(xi[2 * h + j] + r * hg[2 * h + j])
+                    let r = fastSigmoid(xi[j] + hg[j])
+                    let z = fastSigmoid(xi[h + j] + hg[h + j])
+                    let nv = fastTanh(xi[2 * h + j] + r * hg[2 * h + j])
                     hb[j] = (1 - z) * nv + z * hb[j]
                 }
             }

@@ -209,8 +209,7 @@ public final class SmilesVAE {
                 tg[r] = t < l ? batch.token(row, t) : Vocabulary.eos
             }
         }
-        let xd = decoderEmbedding.forward(ids, rows: n)
-        let out = gru.forward(x: xd, constant: zs, h0: h0, h0Stride: layers * h, layout: decoderLayout)
+        let out = gru.forward(tokens: ids, embedding: decoderEmbedding, constant: zs, h0: h0, h0Stride: layers * h, layout: decoderLayout)
         let logits = outputHead.forward(out, rows: n)
         let ce = SoftmaxCrossEntropy.forwardBackward(logits: logits, targets: tg, rows: n, classes: config.vocabSize,
                                                      ignoreIndex: nil, dlogits: logits)
@@ -236,7 +235,7 @@ public final class SmilesVAE {
         outputHead.backward(gru.outputs[layers - 1].pointer, outputHead.output.pointer, rows: n, dx: dOut, scale: scale)
         let dh = dh0.reserve(b * layers * h)
         gru.backward(dOut: dOut, layout: decoderLayout, dh0: dh, h0Stride: layers * h)
-        decoderEmbedding.backward(decoderIds.pointer, gru.inputGrad.pointer, rows: n)
+        // The GRU accumulated the decoder embedding's gradient itself (token-input mode).
         let h0 = latentToHidden.output.pointer
         Activation.tanh.backward(h0, h0, dh, dh, count: b * layers * h)
         let dzs = dz.reserve(b * lat)
