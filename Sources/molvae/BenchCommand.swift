@@ -34,7 +34,7 @@ struct BenchOptions: ParsableArguments {
 
     func configure() {
         EngineThreads.set(threads)
-        if let blasThreads { EngineThreads.setBLASOnly(blasThreads) }
+        if let blasThreads { EngineThreads.overrideBLAS(blasThreads) }
     }
 
     func modelConfig(vocabSize: Int, maxBatch: Int, maxTokens: Int) -> VAEConfig {

@@ -118,7 +118,7 @@ public final class GRU {
             let cg = constantGates.reserve(batch * g3)
             sgemm(false, true, batch, g3, constantSize, 1, constant, constantSize, weightIH[0].value + inputSize, inputSize + constantSize, 0, cg, g3)
         }
-        let scratch = stepScratch.reserve(batch * g3)
+        stepScratch.reserve(batch * g3)
         for l in 0..<layers {
             let isz = layerInputSize(l), ldw = layerWeightColumns(l)
             let gi = inputGates[l].reserve(n * g3)
@@ -133,41 +133,73 @@ public final class GRU {
                 broadcastRows(gi, biasIH[l].value, rows: n, cols: g3)
                 sgemm(false, true, n, g3, isz, 1, input, isz, weightIH[l].value, ldw, 1, gi, g3)
             }
-            let gates = gateValues[l].reserve(n * g3), hn = hiddenN[l].reserve(n * h)
-            let prev = previous[l].reserve(n * h), out = outputs[l].reserve(n * h)
-            let cg: UnsafePointer<Float>? = (l == 0 && constantSize > 0) ? UnsafePointer(constantGates.pointer) : nil
-            let whh = weightHH[l].value, bhh = biasHH[l].value
-            for t in 0..<layout.steps {
-                let a = layout.active[t], base = layout.stepOffsets[t]
-                let hp = prev + base * h
-                if t == 0 {
-                    for b in 0..<a { (hp + b * h).update(from: h0 + b * h0Stride + l * h, count: h) }
-                } else {
-                    hp.update(from: out + layout.stepOffsets[t - 1] * h, count: a * h)
-                }
-                broadcastRows(scratch, bhh, rows: a, cols: g3)
-                sgemm(false, true, a, g3, h, 1, hp, h, whh, h, 1, scratch, g3)
-                let giT = gi + base * g3, gv = gates + base * g3, hnT = hn + base * h, outT = out + base * h
-                EngineThreads.parallelFor(a, minPerChunk: 32) { rows in
-                    for b in rows {
-                        let xi = giT + b * g3, hg = scratch + b * g3, gvb = gv + b * g3
-                        let c = cg.map { $0 + b * g3 }
-                        let hpb = hp + b * h, hnb = hnT + b * h, ob = outT + b * h
-                        for j in 0..<h {
-                            var ir = xi[j], iz = xi[h + j], inn = xi[2 * h + j]
-                            if let c { ir += c[j]; iz += c[h + j]; inn += c[2 * h + j] }
-                            let r = fastSigmoid(ir + hg[j])
-                            let z = fastSigmoid(iz + hg[h + j])
-                            let hnv = hg[2 * h + j]
-                            let nv = fastTanh(inn + r * hnv)
-                            gvb[j] = r; gvb[h + j] = z; gvb[2 * h + j] = nv; hnb[j] = hnv
-                            ob[j] = (1 - z) * nv + z * hpb[j]
-                        }
-                    }
+            if l == 0 && constantSize > 0 {
+                // The constant part's gates, computed once per sequence, join every step's row.
+                let cg = constantGates.pointer
+                for t in 0..<layout.steps {
+                    let base = gi + layout.stepOffsets[t] * g3
+                    for i in 0..<(layout.active[t] * g3) { base[i] += cg[i] }
                 }
             }
+            gateValues[l].reserve(n * g3)
+            hiddenN[l].reserve(n * h)
+            previous[l].reserve(n * h)
+            outputs[l].reserve(n * h)
+            inParallelRowGroups(layout) { rows in forwardSteps(layer: l, rows: rows, layout: layout, h0: h0, h0Stride: h0Stride) }
         }
         return outputs[layers - 1].pointer
+    }
+
+    /// Row groups for the recurrence. Sequences never interact, so with T threads the batch is cut
+    /// into T contiguous groups of about equal total length, and each thread runs every step of
+    /// its group with single-threaded GEMMs: no synchronisation per step (a 2-thread GEMM of 128
+    /// rows syncs twice per step), and the gate loops run in parallel with the other group's GEMM.
+    private var groupBounds: [Int] = []
+
+    func inParallelRowGroups(_ layout: TimeMajorLayout, _ body: (Range<Int>) -> Void) {
+        let parts = min(EngineThreads.count, max(1, layout.batch / 8))
+        if parts <= 1 { body(0..<layout.batch); return }
+        groupBounds.removeAll(keepingCapacity: true)
+        groupBounds.append(0)
+        var acc = 0
+        for b in 0..<layout.batch {
+            acc += layout.lengths[b]
+            if groupBounds.count < parts && acc * parts >= layout.total * groupBounds.count { groupBounds.append(b + 1) }
+        }
+        while groupBounds.count <= parts { groupBounds.append(layout.batch) }
+        EngineThreads.setBLASOnly(1)
+        EngineThreads.parallelFor(parts, minPerChunk: 1) { chunk in
+            for p in chunk where groupBounds[p] < groupBounds[p + 1] { body(groupBounds[p]..<groupBounds[p + 1]) }
+        }
+        EngineThreads.setBLASOnly(EngineThreads.blasCount)
+    }
+
+    /// All steps of layer l for sequences `rows` (a contiguous group of the sorted batch).
+    func forwardSteps(layer l: Int, rows: Range<Int>, layout: TimeMajorLayout, h0: UnsafePointer<Float>, h0Stride: Int) {
+        let h = hiddenSize, g3 = 3 * h
+        let gi = inputGates[l].pointer, gates = gateValues[l].pointer, hn = hiddenN[l].pointer
+        let prev = previous[l].pointer, out = outputs[l].pointer, scratch = stepScratch.pointer
+        let whh = weightHH[l].value, bhh = biasHH[l].value
+        let lo = rows.lowerBound
+        for t in 0..<layout.steps {
+            let a = min(layout.active[t], rows.upperBound), base = layout.stepOffsets[t]
+            guard a > lo else { break }
+            let m = a - lo
+            let hp = prev + (base + lo) * h
+            if t == 0 {
+                for b in lo..<a { (prev + (base + b) * h).update(from: h0 + b * h0Stride + l * h, count: h) }
+            } else {
+                hp.update(from: out + (layout.stepOffsets[t - 1] + lo) * h, count: m * h)
+            }
+            let gh = scratch + lo * g3
+            broadcastRows(gh, bhh, rows: m, cols: g3)
+            sgemm(false, true, m, g3, h, 1, hp, h, whh, h, 1, gh, g3)
+            for b in lo..<a {
+                let row = base + b
+                gruRow(gi + row * g3, scratch + b * g3, prev + row * h, h, out + row * h,
+                       gates: gates + row * g3, hn: hn + row * h)
+            }
+        }
     }
 
     /// dOut: gradient of the top layer's outputs [N, H] (overwritten as scratch).
@@ -185,15 +217,16 @@ public final class GRU {
             let whh = weightHH[l].value
             carry.update(repeating: 0, count: batch * h)
             let dy = dTop
-            for t in stride(from: layout.steps - 1, through: 0, by: -1) {
-                let a = layout.active[t], base = layout.stepOffsets[t]
-                let carried = t + 1 < layout.steps ? layout.active[t + 1] : 0
-                let gv = gates + base * g3, hnT = hn + base * h, hpT = prev + base * h
-                let dyT = dy + base * h, dgiT = dgi + base * g3, dghT = dgh + base * g3
-                EngineThreads.parallelFor(a, minPerChunk: 32) { rows in
-                    for b in rows {
-                        let gvb = gv + b * g3, hnb = hnT + b * h, hpb = hpT + b * h, dyb = dyT + b * h
-                        let di = dgiT + b * g3, dh = dghT + b * g3, cb = carry + b * h
+            inParallelRowGroups(layout) { rows in
+                let lo = rows.lowerBound
+                for t in stride(from: layout.steps - 1, through: 0, by: -1) {
+                    let a = min(layout.active[t], rows.upperBound), base = layout.stepOffsets[t]
+                    guard a > lo else { continue }
+                    let carried = t + 1 < layout.steps ? layout.active[t + 1] : 0
+                    for b in lo..<a {
+                        let row = base + b
+                        let gvb = gates + row * g3, hnb = hn + row * h, hpb = prev + row * h, dyb = dy + row * h
+                        let di = dgi + row * g3, dh = dgh + row * g3, cb = carry + b * h
                         let hasCarry = b < carried
                         for j in 0..<h {
                             let grad = dyb[j] + (hasCarry ? cb[j] : 0)
@@ -206,9 +239,9 @@ public final class GRU {
                             cb[j] = grad * z
                         }
                     }
+                    // carry += dgh_t W_hh: the gradient reaching h_{t-1} through the recurrence.
+                    sgemm(false, false, a - lo, h, g3, 1, dgh + (base + lo) * g3, g3, whh, h, 1, carry + lo * h, h)
                 }
-                // carry += dgh_t W_hh: the gradient reaching h_{t-1} through the recurrence.
-                sgemm(false, false, a, h, g3, 1, dghT, g3, whh, h, 1, carry, h)
             }
             for b in 0..<batch { (dh0 + b * h0Stride + l * h).update(from: carry + b * h, count: h) }
             // All steps at once: dW_hh += dgh^T h_prev, biases are column sums.
@@ -254,16 +287,8 @@ public final class GRU {
         let scratch = stepScratch.reserve(a * g3)
         broadcastRows(scratch, biasHH[l].value, rows: a, cols: g3)
         sgemm(false, true, a, g3, h, 1, hs, h, weightHH[l].value, h, 1, scratch, g3)
-        EngineThreads.parallelFor(a, minPerChunk: 32) { rows in
-            for b in rows {
-                let xi = gi + b * g3, hg = scratch + b * g3, hb = hs + b * h
-                for j in 0..<h {
-                    let r = fastSigmoid(xi[j] + hg[j])
-                    let z = fastSigmoid(xi[h + j] + hg[h + j])
-                    let nv = fastTanh(xi[2 * h + j] + r * hg[2 * h + j])
-                    hb[j] = (1 - z) * nv + z * hb[j]
-                }
-            }
+        for b in 0..<a {
+            gruRow(gi + b * g3, scratch + b * g3, hs + b * h, h, hs + b * h, gates: nil, hn: nil)
         }
     }
 }
