@@ -1,9 +1,8 @@
 import Foundation
 
-/// Sigmoid and tanh for the GRU's inner loops. glibc's tanhf goes through expm1f and was ~9%
-/// of a training step; these use one expf each (the fast FMA path) and stay within a few
-/// float ulps: tanh from (1 − e)/(1 + e) with e = exp(−2|x|), and a Taylor polynomial below
-/// |x| < 1/16, where 1 − e would lose relative precision (next term < 1e-12).
+/// Sigmoid and tanh with one expf each (glibc's tanhf goes through expm1f and was ~9% of a
+/// training step): tanh from (1 − e)/(1 + e) with e = exp(−2|x|), and a Taylor polynomial
+/// below |x| < 1/16, where 1 − e would lose relative precision (next term < 1e-12).
 @inline(__always)
 func fastSigmoid(_ x: Float) -> Float {
     1 / (1 + expf(-x))
@@ -21,54 +20,42 @@ func fastTanh(_ x: Float) -> Float {
     return x < 0 ? -t : t
 }
 
-typealias Vec16 = SIMD16<Float>
-
-@inline(__always) func load16(_ p: UnsafePointer<Float>) -> Vec16 {
-    UnsafeRawPointer(p).loadUnaligned(as: Vec16.self)
-}
-
-@inline(__always) func store16(_ v: Vec16, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec16.self)
-}
-
-/// exp on 16 lanes (Cephes expf: Cody–Waite reduction by ln 2, degree-6 polynomial, exponent by
-/// bit assembly); about 1 ulp, no libm call, so the GRU's gate loop vectorises.
+/// exp without a libm call (Cephes expf: clamp, Cody–Waite reduction by ln 2, degree-6
+/// polynomial, exponent assembled in the float's bits); about 1 ulp. Straight-line arithmetic
+/// and selects only, so loops calling it auto-vectorise. (Swift's SIMD16 min/max/select lower
+/// to scalar lane loops on the baseline x86-64 target, which made an explicit-SIMD version
+/// slower than this.)
 @inline(__always)
-func exp16(_ v: Vec16) -> Vec16 {
-    let x = v.clamped(lowerBound: Vec16(repeating: -87.3), upperBound: Vec16(repeating: 88.3))
-    let magic = Vec16(repeating: 12_582_912)          // 1.5·2^23: adding it rounds to an integer
-    let t = x * 1.442_695_04 + magic
-    let n = t - magic
+func expApprox(_ v: Float) -> Float {
+    var x = v < -87.3 ? -87.3 : v
+    x = x > 88.3 ? 88.3 : x
+    let t = x * 1.442_695_04 + 12_582_912             // 1.5·2^23: adding it rounds to an integer
+    let n = t - 12_582_912
     let f = x - n * 0.693_359_375 - n * -2.121_944_40e-4
-    var p = Vec16(repeating: 1.987_569_150_0e-4)
+    var p: Float = 1.987_569_150_0e-4
     p = p * f + 1.398_199_950_7e-3
     p = p * f + 8.333_451_907_3e-3
     p = p * f + 4.166_579_589_4e-2
     p = p * f + 1.666_666_545_9e-1
     p = p * f + 5.000_000_120_1e-1
     p = p * (f * f) + f + 1
-    let k = unsafeBitCast(t, to: SIMD16<Int32>.self) &- 0x4B40_0000   // the integer n
-    let scale = unsafeBitCast((k &+ 127) &<< 23, to: Vec16.self)
-    return p * scale
+    let k = Int32(bitPattern: t.bitPattern) &- 0x4B40_0000   // the integer n
+    return p * Float(bitPattern: UInt32(bitPattern: (k &+ 127) &<< 23))
 }
 
 @inline(__always)
-func sigmoid16(_ x: Vec16) -> Vec16 { 1 / (1 + exp16(-x)) }
+func sigmoidApprox(_ x: Float) -> Float { 1 / (1 + expApprox(-x)) }
 
+/// tanh = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|); Taylor polynomial below |x| < 1/16.
 @inline(__always)
-func tanh16(_ x: Vec16) -> Vec16 {
-    let ax = unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF, to: Vec16.self)
-    let e = exp16(-2 * ax)
-    let one = Vec16(repeating: 1)
-    var t = (one - e) / (one + e)
+func tanhApprox(_ x: Float) -> Float {
+    let ax = Float(bitPattern: x.bitPattern & 0x7FFF_FFFF)
+    let e = expApprox(-2 * ax)
+    let big = (1 - e) / (1 + e)
     let x2 = x * x
-    var poly = Vec16(repeating: -17.0 / 315)
-    poly = poly * x2 + Vec16(repeating: 2.0 / 15)
-    poly = poly * x2 + Vec16(repeating: -1.0 / 3)
-    poly = poly * x2 + one
-    t.replace(with: ax * poly, where: ax .< 0.0625)
-    t.replace(with: -t, where: x .< 0)
-    return t
+    let small = ax * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
+    let t = ax < 0.0625 ? small : big
+    return Float(bitPattern: t.bitPattern | (x.bitPattern & 0x8000_0000))
 }
 
 /// One GRU row: from input gates xi [3H] (incl. b_ih and any constant part), hidden gates hg
@@ -77,29 +64,21 @@ func tanh16(_ x: Vec16) -> Vec16 {
 @inline(__always)
 func gruRow(_ xi: UnsafePointer<Float>, _ hg: UnsafePointer<Float>, _ hp: UnsafePointer<Float>, _ h: Int,
             _ out: UnsafeMutablePointer<Float>, gates gv: UnsafeMutablePointer<Float>?, hn hnb: UnsafeMutablePointer<Float>?) {
-    var j = 0
-    while j + 16 <= h {
-        let r = sigmoid16(load16(xi + j) + load16(hg + j))
-        let z = sigmoid16(load16(xi + h + j) + load16(hg + h + j))
-        let hnv = load16(hg + 2 * h + j)
-        let nv = tanh16(load16(xi + 2 * h + j) + r * hnv)
-        let hv = (1 - z) * nv + z * load16(hp + j)
-        if let gv {
-            store16(r, gv + j); store16(z, gv + h + j); store16(nv, gv + 2 * h + j)
+    if let gv, let hnb {
+        for j in 0..<h {
+            let r = sigmoidApprox(xi[j] + hg[j])
+            let z = sigmoidApprox(xi[h + j] + hg[h + j])
+            let hnv = hg[2 * h + j]
+            let nv = tanhApprox(xi[2 * h + j] + r * hnv)
+            gv[j] = r; gv[h + j] = z; gv[2 * h + j] = nv; hnb[j] = hnv
+            out[j] = (1 - z) * nv + z * hp[j]
         }
-        if let hnb { store16(hnv, hnb + j) }
-        store16(hv, out + j)
-        j += 16
-    }
-    while j < h {
-        let r = fastSigmoid(xi[j] + hg[j])
-        let z = fastSigmoid(xi[h + j] + hg[h + j])
-        let hnv = hg[2 * h + j]
-        let nv = fastTanh(xi[2 * h + j] + r * hnv)
-        let hv = (1 - z) * nv + z * hp[j]
-        if let gv { gv[j] = r; gv[h + j] = z; gv[2 * h + j] = nv }
-        if let hnb { hnb[j] = hnv }
-        out[j] = hv
-        j += 1
+    } else {
+        for j in 0..<h {
+            let r = sigmoidApprox(xi[j] + hg[j])
+            let z = sigmoidApprox(xi[h + j] + hg[h + j])
+            let nv = tanhApprox(xi[2 * h + j] + r * hg[2 * h + j])
+            out[j] = (1 - z) * nv + z * hp[j]
+        }
     }
 }
