@@ -81,9 +81,10 @@ struct BenchTrain: ParsableCommand {
         }
         for i in 0..<options.warmup { step(i) }
         let timed = options.warmup..<(options.warmup + options.steps)
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = DispatchTime.now().uptimeNanoseconds, cpuStart = cpuSeconds()
         for i in timed { step(i) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let cpu = cpuSeconds() - cpuStart
         let mols = timed.reduce(0) { $0 + batches[$1].count }
         let positions = timed.reduce(0) { $0 + batches[$1].tokenCount + batches[$1].count }
         let perPosition = BenchFlops.decoderMACsPerStep(config)
@@ -94,6 +95,7 @@ struct BenchTrain: ParsableCommand {
             "steps": options.steps, "seconds": round3(seconds), "mol_per_s": round1(Double(mols) / seconds),
             "tokens_per_s": round1(Double(positions) / seconds), "gflops": round1(flops / seconds / 1e9),
             "ms_per_step": round1(1000 * seconds / Double(options.steps)),
+            "cpu_seconds": round3(cpu), "mol_per_cpu_s": round1(Double(mols) / cpu),
             "avg_dec_len": round1(Double(positions) / Double(mols)), "threads": EngineThreads.count,
             "params": model.parameterCount, "vocab": tokenizer.vocabulary.count, "molecules": sequences.count,
             "last_loss": [round3(last.total(beta: Double(options.beta))), round3(last.recon), round3(last.kl)],
@@ -118,7 +120,7 @@ struct BenchSample: ParsableCommand {
         let config = options.modelConfig(vocabSize: vocab, maxBatch: options.batch, maxTokens: maxLen)
         let model = try SmilesVAE(config: config, seed: options.seed)
         _ = model.sampleFromPrior(count: 8, maxSteps: 5, seed: 99)
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = DispatchTime.now().uptimeNanoseconds, cpuStart = cpuSeconds()
         var done = 0, stepTotal = 0, batches = 0, tokens = 0, finished = 0
         while done < n {
             let b = min(options.batch, n - done)
@@ -131,6 +133,7 @@ struct BenchSample: ParsableCommand {
             batches += 1
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let cpu = cpuSeconds() - cpuStart
         // FLOPs as the reference counts them: every row computed for every step of its batch.
         let flops = 2 * BenchFlops.decoderMACsPerStep(config) * Double(n) * Double(stepTotal) / Double(batches)
         let result: [String: Any] = [
@@ -138,10 +141,20 @@ struct BenchSample: ParsableCommand {
             "steps": stepTotal, "seconds": round3(seconds), "mol_per_s": round1(Double(n) / seconds),
             "tokens_per_s": round1(Double(tokens) / seconds), "gflops": round1(flops / seconds / 1e9),
             "avg_steps_per_batch": round1(Double(stepTotal) / Double(batches)), "finished": finished,
+            "cpu_seconds": round3(cpu), "mol_per_cpu_s": round1(Double(n) / cpu),
             "force_steps": forceSteps, "greedy": greedy, "threads": EngineThreads.count,
         ]
         print(try jsonLine(result))
     }
+}
+
+/// User + system CPU time of the process (all threads). Under load from other processes wall
+/// time is unreliable; CPU time measures the work done.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
 }
 
 func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
