@@ -71,3 +71,15 @@ func gruRow(_ xi: UnsafePointer<Float>, _ hg: UnsafePointer<Float>, _ hp: Unsafe
     for j in 0..<h { n[j] = tanhApprox(xn[j] + gv[j] * hgn[j]) }
     for j in 0..<h { out[j] = (1 - z[j]) * n[j] + z[j] * hp[j] }
 }
+
+/// gruRow for decoding, in place: r, z go into hg [3H] (W_h h + b_h), n into xi's third block,
+/// and hs (the row's state) becomes h'. Each loop writes one pointer at the index it reads, and
+/// reads other buffers, so LLVM's runtime overlap checks pass and the loops vectorise (gruRow
+/// with out == hp fails them and runs scalar).
+@inline(__always)
+func gruRowInPlace(_ xi: UnsafeMutablePointer<Float>, _ hg: UnsafeMutablePointer<Float>, _ hs: UnsafeMutablePointer<Float>, _ h: Int) {
+    for j in 0..<(2 * h) { hg[j] = sigmoidApprox(xi[j] + hg[j]) }
+    let n = xi + 2 * h, hgn = UnsafePointer(hg + 2 * h), r = UnsafePointer(hg), z = UnsafePointer(hg + h)
+    for j in 0..<h { n[j] = tanhApprox(n[j] + r[j] * hgn[j]) }
+    for j in 0..<h { hs[j] = (1 - z[j]) * n[j] + z[j] * hs[j] }
+}

@@ -281,7 +281,7 @@ public final class GRU {
     }
 
     /// One step for sampling, in place: h (rows [rows, H]) becomes h'. gi holds the full input
-    /// projection of this step including b_ih (and the constant part); it is overwritten.
+    /// projection of this step including b_ih (and the constant part); it is used as scratch.
     /// scratch: [rows, 3H] floats owned by the caller (so several threads can decode
     /// independent groups of rows at once).
     public func cell(layer l: Int, inputGates gi: UnsafeMutablePointer<Float>, hidden hs: UnsafeMutablePointer<Float>, rows a: Int,
@@ -290,7 +290,7 @@ public final class GRU {
         broadcastRows(scratch, biasHH[l].value, rows: a, cols: g3)
         sgemm(false, true, a, g3, h, 1, hs, h, weightHH[l].value, h, 1, scratch, g3)
         for b in 0..<a {
-            gruRow(gi + b * g3, scratch + b * g3, hs + b * h, h, hs + b * h, gates: gi + b * g3, hn: nil)
+            gruRowInPlace(gi + b * g3, scratch + b * g3, hs + b * h, h)
         }
     }
 }
