@@ -97,6 +97,19 @@ import Testing
         #expect(all.sequences.allSatisfy { $0.allSatisfy { $0 >= 0 && $0 < 9 && $0 != TokenID.eos } })
     }
 
+    /// Decoding groups of molecules on 2 threads gives exactly the 1-thread result.
+    @Test func samplingIndependentOfThreads() throws {
+        let model = try SmilesVAE(config: Self.tinyConfig(), seed: 12)
+        let z = randomValues(40 * 3, seed: 45, scale: 2)
+        let one = model.sample(latents: z, count: 40, maxSteps: 25, seed: 4)
+        EngineThreads.set(2)
+        defer { EngineThreads.set(1) }
+        let two = model.sample(latents: z, count: 40, maxSteps: 25, seed: 4)
+        #expect(one.sequences == two.sequences && one.finished == two.finished && one.steps == two.steps)
+        let forced = model.sample(latents: z, count: 40, maxSteps: 25, seed: 4, stopAtEOS: false)
+        #expect(forced.steps == 25 && forced.sequences == one.sequences)
+    }
+
     /// Training reduces the loss on a fixed batch (the pieces fit together).
     @Test func adamReducesLoss() throws {
         let model = try SmilesVAE(config: Self.tinyConfig(), seed: 10)

@@ -5,17 +5,27 @@ import Dispatch
 /// are sized together so they never oversubscribe the cores.
 public enum EngineThreads {
     nonisolated(unsafe) private static var current = 1
+    nonisolated(unsafe) private static var blas = 1
 
     public static var count: Int { current }
 
     public static func set(_ threads: Int) {
         current = max(1, threads)
+        blas = current
         openblas_set_num_threads(Int32(current))
     }
 
     /// OpenBLAS's pool alone, for experiments (e.g. our loops on 2 threads, BLAS on 1).
     public static func setBLASOnly(_ threads: Int) {
         openblas_set_num_threads(Int32(max(1, threads)))
+    }
+
+    /// OpenBLAS threads outside sections that run their own threads (see GRU).
+    public static var blasCount: Int { blas }
+
+    public static func overrideBLAS(_ threads: Int) {
+        blas = max(1, threads)
+        openblas_set_num_threads(Int32(blas))
     }
 
     /// Runs body(chunk, range) over `count` items split into at most `threads` contiguous chunks.

@@ -42,6 +42,11 @@ public final class GRU {
 
     private var lastInput: UnsafePointer<Float>?
     private var lastConstant: UnsafePointer<Float>?
+    // Token input: layer 0's x is embedding[token]; see forward(tokens:).
+    private var lastTokens: UnsafePointer<Int32>?
+    private var lastEmbedding: Embedding?
+    let tokenTable = FloatBuffer()      // [V,3H]: embedding · W_ie^T
+    let dTokenTable = FloatBuffer()     // [V,3H]
 
     public init(name: String = "gru", inputSize: Int, constantSize: Int = 0, hiddenSize: Int, layers: Int = 1) {
         precondition(layers >= 1 && hiddenSize >= 1)
@@ -81,6 +86,30 @@ public final class GRU {
     @discardableResult
     public func forward(x: UnsafePointer<Float>, constant: UnsafePointer<Float>?, h0: UnsafePointer<Float>, h0Stride: Int,
                         layout: TimeMajorLayout) -> UnsafeMutablePointer<Float> {
+        lastTokens = nil
+        lastEmbedding = nil
+        return run(x: x, constant: constant, h0: h0, h0Stride: h0Stride, layout: layout)
+    }
+
+    /// Layer 0's time-varying input is embedding[token] (tokens time-major packed [N]). With a
+    /// small vocabulary, embedding · W_ie^T ([V, 3H]) is computed once and each row's input
+    /// gates are a lookup: no [N, E] x [E, 3H] GEMM forward, and backward scatters the gate
+    /// gradients into [V, 3H] instead of two more GEMMs over N rows. The embedding's gradient is
+    /// accumulated here (no separate Embedding.backward).
+    @discardableResult
+    public func forward(tokens: UnsafePointer<Int32>, embedding: Embedding, constant: UnsafePointer<Float>?,
+                        h0: UnsafePointer<Float>, h0Stride: Int, layout: TimeMajorLayout) -> UnsafeMutablePointer<Float> {
+        precondition(embedding.dim == inputSize)
+        lastTokens = tokens
+        lastEmbedding = embedding
+        let v = embedding.count, g3 = 3 * hiddenSize
+        sgemm(false, true, v, g3, inputSize, 1, embedding.weight.value, inputSize, weightIH[0].value, inputSize + constantSize,
+              0, tokenTable.reserve(v * g3), g3)
+        return run(x: nil, constant: constant, h0: h0, h0Stride: h0Stride, layout: layout)
+    }
+
+    func run(x: UnsafePointer<Float>?, constant: UnsafePointer<Float>?, h0: UnsafePointer<Float>, h0Stride: Int,
+             layout: TimeMajorLayout) -> UnsafeMutablePointer<Float> {
         precondition(constantSize == 0 || constant != nil)
         lastInput = x
         lastConstant = constant
@@ -89,52 +118,93 @@ public final class GRU {
             let cg = constantGates.reserve(batch * g3)
             sgemm(false, true, batch, g3, constantSize, 1, constant, constantSize, weightIH[0].value + inputSize, inputSize + constantSize, 0, cg, g3)
         }
-        let scratch = stepScratch.reserve(batch * g3)
+        stepScratch.reserve(batch * g3)
         for l in 0..<layers {
-            let input: UnsafePointer<Float> = l == 0 ? x : UnsafePointer(outputs[l - 1].pointer)
             let isz = layerInputSize(l), ldw = layerWeightColumns(l)
             let gi = inputGates[l].reserve(n * g3)
-            broadcastRows(gi, biasIH[l].value, rows: n, cols: g3)
-            sgemm(false, true, n, g3, isz, 1, input, isz, weightIH[l].value, ldw, 1, gi, g3)
-            let gates = gateValues[l].reserve(n * g3), hn = hiddenN[l].reserve(n * h)
-            let prev = previous[l].reserve(n * h), out = outputs[l].reserve(n * h)
-            let cg: UnsafePointer<Float>? = (l == 0 && constantSize > 0) ? UnsafePointer(constantGates.pointer) : nil
-            let whh = weightHH[l].value, bhh = biasHH[l].value
-            for t in 0..<layout.steps {
-                let a = layout.active[t], base = layout.stepOffsets[t]
-                let hp = prev + base * h
-                if t == 0 {
-                    for b in 0..<a { (hp + b * h).update(from: h0 + b * h0Stride + l * h, count: h) }
-                } else {
-                    hp.update(from: out + layout.stepOffsets[t - 1] * h, count: a * h)
+            if l == 0, let tokens = lastTokens {
+                let table = tokenTable.pointer, bias = biasIH[0].value
+                for r in 0..<n {
+                    let src = table + Int(tokens[r]) * g3, dst = gi + r * g3
+                    for j in 0..<g3 { dst[j] = src[j] + bias[j] }
                 }
-                broadcastRows(scratch, bhh, rows: a, cols: g3)
-                sgemm(false, true, a, g3, h, 1, hp, h, whh, h, 1, scratch, g3)
-                let giT = gi + base * g3, gv = gates + base * g3, hnT = hn + base * h, outT = out + base * h
-                EngineThreads.parallelFor(a, minPerChunk: 32) { rows in
-                    for b in rows {
-                        let xi = giT + b * g3, hg = scratch + b * g3, gvb = gv + b * g3
-                        let c = cg.map { $0 + b * g3 }
-                        let hpb = hp + b * h, hnb = hnT + b * h, ob = outT + b * h
-                        for j in 0..<h {
-                            var ir = xi[j], iz = xi[h + j], inn = xi[2 * h + j]
-                            if let c { ir += c[j]; iz += c[h + j]; inn += c[2 * h + j] }
-                            let r = 1 / (1 + Foundation.exp(-(ir + hg[j])))
-                            let z = 1 / (1 + Foundation.exp(-(iz + hg[h + j])))
-                            let hnv = hg[2 * h + j]
-                            let nv = Foundation.tanh(inn + r * hnv)
-                            gvb[j] = r; gvb[h + j] = z; gvb[2 * h + j] = nv; hnb[j] = hnv
-                            ob[j] = (1 - z) * nv + z * hpb[j]
-                        }
-                    }
+            } else {
+                let input: UnsafePointer<Float> = l == 0 ? x! : UnsafePointer(outputs[l - 1].pointer)
+                broadcastRows(gi, biasIH[l].value, rows: n, cols: g3)
+                sgemm(false, true, n, g3, isz, 1, input, isz, weightIH[l].value, ldw, 1, gi, g3)
+            }
+            if l == 0 && constantSize > 0 {
+                // The constant part's gates, computed once per sequence, join every step's row.
+                let cg = constantGates.pointer
+                for t in 0..<layout.steps {
+                    let base = gi + layout.stepOffsets[t] * g3
+                    for i in 0..<(layout.active[t] * g3) { base[i] += cg[i] }
                 }
             }
+            gateValues[l].reserve(n * g3)
+            hiddenN[l].reserve(n * h)
+            previous[l].reserve(n * h)
+            outputs[l].reserve(n * h)
+            inParallelRowGroups(layout) { rows in forwardSteps(layer: l, rows: rows, layout: layout, h0: h0, h0Stride: h0Stride) }
         }
         return outputs[layers - 1].pointer
     }
 
+    /// Row groups for the recurrence. Sequences never interact, so with T threads the batch is cut
+    /// into T contiguous groups of about equal total length, and each thread runs every step of
+    /// its group with single-threaded GEMMs: no synchronisation per step (a 2-thread GEMM of 128
+    /// rows syncs twice per step), and the gate loops run in parallel with the other group's GEMM.
+    private var groupBounds: [Int] = []
+
+    func inParallelRowGroups(_ layout: TimeMajorLayout, _ body: (Range<Int>) -> Void) {
+        let parts = min(EngineThreads.count, max(1, layout.batch / 8))
+        if parts <= 1 { body(0..<layout.batch); return }
+        groupBounds.removeAll(keepingCapacity: true)
+        groupBounds.append(0)
+        var acc = 0
+        for b in 0..<layout.batch {
+            acc += layout.lengths[b]
+            if groupBounds.count < parts && acc * parts >= layout.total * groupBounds.count { groupBounds.append(b + 1) }
+        }
+        while groupBounds.count <= parts { groupBounds.append(layout.batch) }
+        EngineThreads.setBLASOnly(1)
+        EngineThreads.parallelFor(parts, minPerChunk: 1) { chunk in
+            for p in chunk where groupBounds[p] < groupBounds[p + 1] { body(groupBounds[p]..<groupBounds[p + 1]) }
+        }
+        EngineThreads.setBLASOnly(EngineThreads.blasCount)
+    }
+
+    /// All steps of layer l for sequences `rows` (a contiguous group of the sorted batch).
+    func forwardSteps(layer l: Int, rows: Range<Int>, layout: TimeMajorLayout, h0: UnsafePointer<Float>, h0Stride: Int) {
+        let h = hiddenSize, g3 = 3 * h
+        let gi = inputGates[l].pointer, gates = gateValues[l].pointer, hn = hiddenN[l].pointer
+        let prev = previous[l].pointer, out = outputs[l].pointer, scratch = stepScratch.pointer
+        let whh = weightHH[l].value, bhh = biasHH[l].value
+        let lo = rows.lowerBound
+        for t in 0..<layout.steps {
+            let a = min(layout.active[t], rows.upperBound), base = layout.stepOffsets[t]
+            guard a > lo else { break }
+            let m = a - lo
+            let hp = prev + (base + lo) * h
+            if t == 0 {
+                for b in lo..<a { (prev + (base + b) * h).update(from: h0 + b * h0Stride + l * h, count: h) }
+            } else {
+                hp.update(from: out + (layout.stepOffsets[t - 1] + lo) * h, count: m * h)
+            }
+            let gh = scratch + lo * g3
+            broadcastRows(gh, bhh, rows: m, cols: g3)
+            sgemm(false, true, m, g3, h, 1, hp, h, whh, h, 1, gh, g3)
+            for b in lo..<a {
+                let row = base + b
+                gruRow(gi + row * g3, scratch + b * g3, prev + row * h, h, out + row * h,
+                       gates: gates + row * g3, hn: hn + row * h)
+            }
+        }
+    }
+
     /// dOut: gradient of the top layer's outputs [N, H] (overwritten as scratch).
-    /// Accumulates parameter gradients; writes inputGrad [N, I], constantGrad [B, C] and the
+    /// Accumulates parameter gradients; writes inputGrad [N, I] (dense input only; with token
+    /// input the embedding gradient is accumulated instead), constantGrad [B, C] and the
     /// initial-state gradient into dh0 (same strided layout as h0, overwritten).
     public func backward(dOut: UnsafeMutablePointer<Float>, layout: TimeMajorLayout,
                          dh0: UnsafeMutablePointer<Float>, h0Stride: Int) {
@@ -147,15 +217,16 @@ public final class GRU {
             let whh = weightHH[l].value
             carry.update(repeating: 0, count: batch * h)
             let dy = dTop
-            for t in stride(from: layout.steps - 1, through: 0, by: -1) {
-                let a = layout.active[t], base = layout.stepOffsets[t]
-                let carried = t + 1 < layout.steps ? layout.active[t + 1] : 0
-                let gv = gates + base * g3, hnT = hn + base * h, hpT = prev + base * h
-                let dyT = dy + base * h, dgiT = dgi + base * g3, dghT = dgh + base * g3
-                EngineThreads.parallelFor(a, minPerChunk: 32) { rows in
-                    for b in rows {
-                        let gvb = gv + b * g3, hnb = hnT + b * h, hpb = hpT + b * h, dyb = dyT + b * h
-                        let di = dgiT + b * g3, dh = dghT + b * g3, cb = carry + b * h
+            inParallelRowGroups(layout) { rows in
+                let lo = rows.lowerBound
+                for t in stride(from: layout.steps - 1, through: 0, by: -1) {
+                    let a = min(layout.active[t], rows.upperBound), base = layout.stepOffsets[t]
+                    guard a > lo else { continue }
+                    let carried = t + 1 < layout.steps ? layout.active[t + 1] : 0
+                    for b in lo..<a {
+                        let row = base + b
+                        let gvb = gates + row * g3, hnb = hn + row * h, hpb = prev + row * h, dyb = dy + row * h
+                        let di = dgi + row * g3, dh = dgh + row * g3, cb = carry + b * h
                         let hasCarry = b < carried
                         for j in 0..<h {
                             let grad = dyb[j] + (hasCarry ? cb[j] : 0)
@@ -168,9 +239,9 @@ public final class GRU {
                             cb[j] = grad * z
                         }
                     }
+                    // carry += dgh_t W_hh: the gradient reaching h_{t-1} through the recurrence.
+                    sgemm(false, false, a - lo, h, g3, 1, dgh + (base + lo) * g3, g3, whh, h, 1, carry + lo * h, h)
                 }
-                // carry += dgh_t W_hh: the gradient reaching h_{t-1} through the recurrence.
-                sgemm(false, false, a, h, g3, 1, dghT, g3, whh, h, 1, carry, h)
             }
             for b in 0..<batch { (dh0 + b * h0Stride + l * h).update(from: carry + b * h, count: h) }
             // All steps at once: dW_hh += dgh^T h_prev, biases are column sums.
@@ -178,10 +249,21 @@ public final class GRU {
             accumulateColumnSums(biasHH[l].grad, dgh, rows: n, cols: g3)
             accumulateColumnSums(biasIH[l].grad, dgi, rows: n, cols: g3)
             let isz = layerInputSize(l), ldw = layerWeightColumns(l)
-            let input: UnsafePointer<Float> = l == 0 ? lastInput! : UnsafePointer(outputs[l - 1].pointer)
-            sgemm(true, false, g3, isz, n, 1, dgi, g3, input, isz, 1, weightIH[l].grad, ldw)
             let dx = l == 0 ? inputGrad.reserve(n * isz) : dLayerOutput[l % 2].reserve(n * isz)
-            sgemm(false, false, n, isz, g3, 1, dgi, g3, weightIH[l].value, ldw, 0, dx, isz)
+            if l == 0, let tokens = lastTokens, let embedding = lastEmbedding {
+                let v = embedding.count, dt = dTokenTable.reserve(v * g3)
+                dt.update(repeating: 0, count: v * g3)
+                for r in 0..<n {
+                    let src = dgi + r * g3, dst = dt + Int(tokens[r]) * g3
+                    for j in 0..<g3 { dst[j] += src[j] }
+                }
+                sgemm(true, false, g3, isz, v, 1, dt, g3, embedding.weight.value, isz, 1, weightIH[0].grad, ldw)
+                sgemm(false, false, v, isz, g3, 1, dt, g3, weightIH[0].value, ldw, 1, embedding.weight.grad, isz)
+            } else {
+                let input: UnsafePointer<Float> = l == 0 ? lastInput! : UnsafePointer(outputs[l - 1].pointer)
+                sgemm(true, false, g3, isz, n, 1, dgi, g3, input, isz, 1, weightIH[l].grad, ldw)
+                sgemm(false, false, n, isz, g3, 1, dgi, g3, weightIH[l].value, ldw, 0, dx, isz)
+            }
             if l == 0 && constantSize > 0, let constant = lastConstant {
                 // Per-sequence sum over time of the gate gradients, then two small GEMMs.
                 let dcg = dConstantGates.reserve(batch * g3)
@@ -199,22 +281,16 @@ public final class GRU {
     }
 
     /// One step for sampling, in place: h (rows [rows, H]) becomes h'. gi holds the full input
-    /// projection of this step including b_ih (and the constant part).
-    public func cell(layer l: Int, inputGates gi: UnsafePointer<Float>, hidden hs: UnsafeMutablePointer<Float>, rows a: Int) {
+    /// projection of this step including b_ih (and the constant part); it is used as scratch.
+    /// scratch: [rows, 3H] floats owned by the caller (so several threads can decode
+    /// independent groups of rows at once).
+    public func cell(layer l: Int, inputGates gi: UnsafeMutablePointer<Float>, hidden hs: UnsafeMutablePointer<Float>, rows a: Int,
+                     scratch: UnsafeMutablePointer<Float>) {
         let h = hiddenSize, g3 = 3 * h
-        let scratch = stepScratch.reserve(a * g3)
         broadcastRows(scratch, biasHH[l].value, rows: a, cols: g3)
         sgemm(false, true, a, g3, h, 1, hs, h, weightHH[l].value, h, 1, scratch, g3)
-        EngineThreads.parallelFor(a, minPerChunk: 32) { rows in
-            for b in rows {
-                let xi = gi + b * g3, hg = scratch + b * g3, hb = hs + b * h
-                for j in 0..<h {
-                    let r = 1 / (1 + Foundation.exp(-(xi[j] + hg[j])))
-                    let z = 1 / (1 + Foundation.exp(-(xi[h + j] + hg[h + j])))
-                    let nv = Foundation.tanh(xi[2 * h + j] + r * hg[2 * h + j])
-                    hb[j] = (1 - z) * nv + z * hb[j]
-                }
-            }
+        for b in 0..<a {
+            gruRowInPlace(gi + b * g3, scratch + b * g3, hs + b * h, h)
         }
     }
 }

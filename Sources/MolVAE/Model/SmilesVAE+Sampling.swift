@@ -18,61 +18,100 @@ extension SmilesVAE {
     /// from the counter RNG stream of that row, so results do not depend on threads.
     /// stopAtEOS false keeps finished rows in the batch until maxSteps (their later tokens are
     /// dropped): the worst case, for comparisons with decoders that cannot shrink the batch.
+    /// With T threads the molecules are split into T groups decoded independently (molecules
+    /// never interact), each with single-threaded GEMMs; results do not depend on T.
     public func sample(latents: [Float], count: Int, maxSteps: Int = 100, temperature: Float = 1,
                        greedy: Bool = false, seed: UInt64 = 0, stopAtEOS: Bool = true) -> SampleResult {
+        let lat = config.latent, v = config.vocabSize, e = config.decoderEmbedding, g3 = 3 * config.hidden
+        precondition(latents.count == count * lat, "latents need count * latent values")
+        guard count > 0 else { return SampleResult(sequences: [], steps: 0, finished: []) }
+        // Per token: embedding · W_ie^T, shared by all groups.
+        let tokenGates = FloatBuffer(v * g3)
+        sgemm(false, true, v, g3, e, 1, decoderEmbedding.weight.value, e, gru.weightIH[0].value, e + lat, 0, tokenGates.pointer, g3)
+        let parts = min(EngineThreads.count, max(1, count / 16))
+        let groups = (0..<parts).map { p in SampleGroup(rows: (count * p / parts)..<(count * (p + 1) / parts)) }
+        latents.withUnsafeBufferPointer { z in
+            let zp = z.baseAddress!
+            if parts == 1 {
+                decode(groups[0], latents: zp, tokenGates: tokenGates.pointer, maxSteps: maxSteps, temperature: temperature,
+                       greedy: greedy, seed: seed, stopAtEOS: stopAtEOS)
+            } else {
+                EngineThreads.setBLASOnly(1)
+                EngineThreads.parallelFor(parts, minPerChunk: 1) { chunk in
+                    for p in chunk {
+                        decode(groups[p], latents: zp, tokenGates: tokenGates.pointer, maxSteps: maxSteps, temperature: temperature,
+                               greedy: greedy, seed: seed, stopAtEOS: stopAtEOS)
+                    }
+                }
+                EngineThreads.setBLASOnly(EngineThreads.blasCount)
+            }
+        }
+        return SampleResult(sequences: groups.flatMap(\.sequences), steps: groups.map(\.steps).max() ?? 0,
+                            finished: groups.flatMap(\.finished))
+    }
+
+    final class SampleGroup {
+        let rows: Range<Int>
+        var sequences: [[Int32]]
+        var finished: [Bool]
+        var steps = 0
+        init(rows: Range<Int>) {
+            self.rows = rows
+            sequences = Array(repeating: [], count: rows.count)
+            finished = Array(repeating: false, count: rows.count)
+        }
+    }
+
+    /// Decodes one group of molecules step by step; finished rows leave the active batch (the
+    /// survivors' state is compacted). The z part of the first layer's input gates is computed
+    /// once per molecule, the token part is a row of tokenGates.
+    func decode(_ group: SampleGroup, latents: UnsafePointer<Float>, tokenGates: UnsafePointer<Float>, maxSteps: Int,
+                temperature: Float, greedy: Bool, seed: UInt64, stopAtEOS: Bool) {
         let lat = config.latent, h = config.hidden, layers = config.layers, v = config.vocabSize
         let e = config.decoderEmbedding, g3 = 3 * h
-        precondition(latents.count == count * lat, "latents need count * latent values")
-        var result = SampleResult(sequences: Array(repeating: [], count: count), steps: 0,
-                                  finished: Array(repeating: false, count: count))
-        guard count > 0 else { return result }
-        let zbuf = FloatBuffer(count * lat)
-        latents.withUnsafeBufferPointer { zbuf.pointer.update(from: $0.baseAddress!, count: count * lat) }
-        // Hidden state per layer, [count, H] contiguous (rows compacted as molecules finish).
+        let count = group.rows.count, first = group.rows.lowerBound
+        guard count > 0 else { return }
+        let z = latents + first * lat
         let h0 = FloatBuffer(count * layers * h)
-        latentToHidden.forward(zbuf.pointer, rows: count, into: h0.pointer)
+        latentToHidden.forward(z, rows: count, into: h0.pointer)
         Activation.tanh.forward(h0.pointer, h0.pointer, count: count * layers * h)
         let states = (0..<layers).map { _ in FloatBuffer(count * h) }
         for l in 0..<layers {
             for b in 0..<count { (states[l].pointer + b * h).update(from: h0.pointer + b * layers * h + l * h, count: h) }
         }
         let wih0 = gru.weightIH[0].value, ld0 = e + lat
-        // Per molecule: z W_iz^T + b_ih.
         let zGates = FloatBuffer(count * g3)
         broadcastRows(zGates.pointer, gru.biasIH[0].value, rows: count, cols: g3)
-        sgemm(false, true, count, g3, lat, 1, zbuf.pointer, lat, wih0 + e, ld0, 1, zGates.pointer, g3)
-        // Per token: embedding W_ie^T.
-        let tokenGates = FloatBuffer(v * g3)
-        sgemm(false, true, v, g3, e, 1, decoderEmbedding.weight.value, e, wih0, ld0, 0, tokenGates.pointer, g3)
-        let gates = FloatBuffer(count * g3)
+        sgemm(false, true, count, g3, lat, 1, z, lat, wih0 + e, ld0, 1, zGates.pointer, g3)
+        let gates = FloatBuffer(count * g3), scratch = FloatBuffer(count * g3)
         let logits = FloatBuffer(count * v)
-        var rowOf = Array(0..<count)          // active slot -> molecule
+        var rowOf = Array(0..<count)          // active slot -> molecule (within the group)
         var previous = [Int32](repeating: TokenID.bos, count: count)
         var active = count
         var step = 0
         while active > 0 && step < maxSteps {
             let gi = gates.pointer
             for a in 0..<active {
-                let dst = gi + a * g3, zg = zGates.pointer + a * g3, tg = tokenGates.pointer + Int(previous[a]) * g3
+                let dst = gi + a * g3, zg = zGates.pointer + a * g3, tg = tokenGates + Int(previous[a]) * g3
                 for j in 0..<g3 { dst[j] = zg[j] + tg[j] }
             }
-            gru.cell(layer: 0, inputGates: gi, hidden: states[0].pointer, rows: active)
+            gru.cell(layer: 0, inputGates: gi, hidden: states[0].pointer, rows: active, scratch: scratch.pointer)
             for l in 1..<max(1, layers) {
                 broadcastRows(gi, gru.biasIH[l].value, rows: active, cols: g3)
                 sgemm(false, true, active, g3, h, 1, states[l - 1].pointer, h, gru.weightIH[l].value, h, 1, gi, g3)
-                gru.cell(layer: l, inputGates: gi, hidden: states[l].pointer, rows: active)
+                gru.cell(layer: l, inputGates: gi, hidden: states[l].pointer, rows: active, scratch: scratch.pointer)
             }
             outputHead.forward(states[layers - 1].pointer, rows: active, into: logits.pointer)
             var kept = 0
             for a in 0..<active {
                 let row = rowOf[a]
                 let token = pick(logits.pointer + a * v, classes: v, temperature: temperature, greedy: greedy,
-                                 seed: seed, row: row, step: step)
-                if token == TokenID.eos && !result.finished[row] {
-                    result.finished[row] = true
+                                 seed: seed, row: first + row, step: step)
+                if token == TokenID.eos && !group.finished[row] {
+                    group.finished[row] = true
                     if stopAtEOS { continue }
-                } else if !result.finished[row] {
-                    result.sequences[row].append(token)
+                } else if !group.finished[row] {
+                    group.sequences[row].append(token)
                 }
                 if kept != a {
                     for l in 0..<layers { (states[l].pointer + kept * h).update(from: states[l].pointer + a * h, count: h) }
@@ -85,8 +124,7 @@ extension SmilesVAE {
             active = kept
             step += 1
         }
-        result.steps = step
-        return result
+        group.steps = step
     }
 
     /// Draws from z ~ N(0, I) with the counter RNG and decodes.

@@ -154,6 +154,14 @@ public final class SmilesVAE {
         for i in 0..<batchSize { (d + order[i] * width).update(from: src + i * width, count: width) }
     }
 
+    /// dst (sorted order) += src (batch order).
+    func addUnsorted(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, width: Int) {
+        for i in 0..<batchSize {
+            let s = src + order[i] * width, d = dst + i * width
+            for j in 0..<width { d[j] += s[j] }
+        }
+    }
+
     /// mu and logvar of a batch (no decoder work), in the batch's order, [count * latent] each.
     public func encode(_ batch: TokenBatch) -> (mu: [Float], logvar: [Float]) {
         sortBatch(batch)
@@ -209,8 +217,7 @@ public final class SmilesVAE {
                 tg[r] = t < l ? batch.token(row, t) : TokenID.eos
             }
         }
-        let xd = decoderEmbedding.forward(ids, rows: n)
-        let out = gru.forward(x: xd, constant: zs, h0: h0, h0Stride: layers * h, layout: decoderLayout)
+        let out = gru.forward(tokens: ids, embedding: decoderEmbedding, constant: zs, h0: h0, h0Stride: layers * h, layout: decoderLayout)
         let logits = outputHead.forward(out, rows: n)
         let ce = SoftmaxCrossEntropy.forwardBackward(logits: logits, targets: tg, rows: n, classes: config.vocabSize,
                                                      ignoreIndex: nil, dlogits: logits)
@@ -236,7 +243,7 @@ public final class SmilesVAE {
         outputHead.backward(gru.outputs[layers - 1].pointer, outputHead.output.pointer, rows: n, dx: dOut, scale: scale)
         let dh = dh0.reserve(b * layers * h)
         gru.backward(dOut: dOut, layout: decoderLayout, dh0: dh, h0Stride: layers * h)
-        decoderEmbedding.backward(decoderIds.pointer, gru.inputGrad.pointer, rows: n)
+        // The GRU accumulated the decoder embedding's gradient itself (token-input mode).
         let h0 = latentToHidden.output.pointer
         Activation.tanh.backward(h0, h0, dh, dh, count: b * layers * h)
         let dzs = dz.reserve(b * lat)
@@ -251,13 +258,8 @@ public final class SmilesVAE {
         if klWeight != 0 {
             GaussianLatent.klBackward(mu: muS, logvar: lvS, scale: klWeight / Float(b), dmu: dm, dlogvar: dl, count: b * lat)
         }
-        for (extra, target) in [(muGrad, dm), (logvarGrad, dl)] {
-            guard let extra else { continue }
-            for i in 0..<b {
-                let src = extra + order[i] * lat, dst = target + i * lat
-                for j in 0..<lat { dst[j] += src[j] }
-            }
-        }
+        if let muGrad { addUnsorted(muGrad, into: dm, width: lat) }
+        if let logvarGrad { addUnsorted(logvarGrad, into: dl, width: lat) }
         let hd = encoderDense.output.pointer
         let dd = dDense.reserve(b * config.dense)
         muHead.backward(hd, dm, rows: b, dx: dd)
@@ -269,8 +271,8 @@ public final class SmilesVAE {
         var layout = convs.last!.outputLayout
         var dy = dConv[0].reserve(layout.total * pool.channels)
         pool.backward(dp, layout: layout, dx: dy)
-        for (i, conv) in convs.enumerated().reversed() {
-            let y = conv.output.pointer
+        for i in stride(from: convs.count - 1, through: 0, by: -1) {
+            let conv = convs[i], y = conv.output.pointer
             Activation.relu.backward(y, y, dy, dy, count: layout.total * conv.outChannels)
             let inLayout = i == 0 ? encoderLayout : convs[i - 1].outputLayout
             let dx = i == 0 ? dEncoderInput.reserve(inLayout.total * conv.inChannels)
