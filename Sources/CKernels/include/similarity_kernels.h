@@ -35,8 +35,9 @@ int mk_vector_kernels_active(void);
 size_t mk_tile_count(size_t count);
 
 // Writes the word-major copy of `rows`: tile t holds rows 8t..8t+7 as `words` groups of 8
-// words (word w of each row), then `tile_counts` gets those rows' popcounts as doubles.
-// `tiles` needs mk_tile_count(count) * words * 8 words, `tile_counts` mk_tile_count(count) * 8.
+// words (word w of each row), and `tile_counts` gets 16 doubles per tile: those rows'
+// popcounts, then the popcounts of their words [words/2, words) (for a half-way bound).
+// `tiles` needs mk_tile_count(count) * words * 8 words, `tile_counts` mk_tile_count(count) * 16.
 // The padding rows of the last tile are empty, with count `pad_count` (see the kernels).
 void mk_make_tiles(const uint64_t *rows, const uint32_t *counts, size_t count, size_t words, double pad_count,
                    uint64_t *tiles, double *tile_counts);

@@ -41,11 +41,11 @@ public struct FingerprintSet: Sendable {
     }
 
     /// The word-major tiles of 8 rows the all-pairs kernels read (see similarity_kernels.h),
-    /// with each tile's counts as doubles; padding rows get `padCount`.
+    /// with each tile's counts (and second-half counts) as doubles; padding rows get `padCount`.
     private func tiles(padCount: Double) -> (words: [UInt64], counts: [Double]) {
         let tileCount = mk_tile_count(count)
         var tileWords = [UInt64](repeating: 0, count: tileCount * words * Int(MK_TILE_ROWS))
-        var tileCounts = [Double](repeating: 0, count: tileCount * Int(MK_TILE_ROWS))
+        var tileCounts = [Double](repeating: 0, count: tileCount * 2 * Int(MK_TILE_ROWS))
         rows.withUnsafeBufferPointer { rowBuffer in
             counts.withUnsafeBufferPointer { countBuffer in
                 tileWords.withUnsafeMutableBufferPointer { wordsOut in
