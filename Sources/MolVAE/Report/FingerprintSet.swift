@@ -22,7 +22,15 @@ public struct FingerprintSet: Sendable {
 
     /// The same rows ordered by ascending popcount, as `maxSimilarities` needs for its pruning.
     public func sortedByPopcount() -> FingerprintSet {
-        let order = counts.indices.sorted { counts[$0] < counts[$1] }
+        reordered(by: popcountOrder())
+    }
+
+    /// Row indices by ascending popcount (stable, so equal counts keep their order).
+    private func popcountOrder() -> [Int] {
+        counts.indices.sorted { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }
+    }
+
+    private func reordered(by order: [Int]) -> FingerprintSet {
         var sorted = [UInt64]()
         sorted.reserveCapacity(rows.count)
         for index in order { sorted.append(contentsOf: rows[index * words..<(index + 1) * words]) }
@@ -32,29 +40,68 @@ public struct FingerprintSet: Sendable {
         return copy
     }
 
+    /// The word-major tiles of 8 rows the all-pairs kernels read (see similarity_kernels.h),
+    /// with each tile's counts (and second-half counts) as doubles; padding rows get `padCount`.
+    private func tiles(padCount: Double) -> (words: [UInt64], counts: [Double]) {
+        let tileCount = mk_tile_count(count)
+        var tileWords = [UInt64](repeating: 0, count: tileCount * words * Int(MK_TILE_ROWS))
+        var tileCounts = [Double](repeating: 0, count: tileCount * 2 * Int(MK_TILE_ROWS))
+        rows.withUnsafeBufferPointer { rowBuffer in
+            counts.withUnsafeBufferPointer { countBuffer in
+                tileWords.withUnsafeMutableBufferPointer { wordsOut in
+                    tileCounts.withUnsafeMutableBufferPointer { countsOut in
+                        mk_make_tiles(rowBuffer.baseAddress, countBuffer.baseAddress, count, words, padCount,
+                                      wordsOut.baseAddress, countsOut.baseAddress)
+                    }
+                }
+            }
+        }
+        return (tileWords, tileCounts)
+    }
+
     /// For each row of `self`, the largest Tanimoto similarity to any row of `references`
     /// (which must be sorted by popcount). Exact; split over `threads` workers.
     public func maxSimilarities(to references: FingerprintSet, threads: Int) -> [Double] {
+        maxSimilarities(to: references, threads: threads, kernel: MK_KERNEL_AUTO)
+    }
+
+    /// `maxSimilarities(to:threads:)` with the kernel body chosen by the caller, so tests can
+    /// run the portable body on machines that have AVX-512.
+    func maxSimilarities(to references: FingerprintSet, threads: Int, kernel: mk_kernel) -> [Double] {
         precondition(words == references.words, "fingerprint widths differ")
-        var best = [Double](repeating: 0, count: count)
-        guard count > 0, references.count > 0 else { return best }
+        guard count > 0 else { return [] }
+        guard references.count > 0 else { return [Double](repeating: 0, count: count) }
+        // The kernel wants queries sorted by popcount too, so each block of queries has a narrow
+        // count range and the bound can skip whole reference tiles for all of them.
+        let order = popcountOrder()
+        let queries = reordered(by: order)
+        let referenceTiles = references.tiles(padCount: 1e9)
+        var sortedBest = [Double](repeating: 0, count: count)
         let n = count, words = self.words
-        rows.withUnsafeBufferPointer { query in
-            counts.withUnsafeBufferPointer { queryCounts in
-                references.rows.withUnsafeBufferPointer { reference in
-                    references.counts.withUnsafeBufferPointer { referenceCounts in
-                        best.withUnsafeMutableBufferPointer { out in
-                            let outBase = out.baseAddress!
-                            parallelChunks(count: n, threads: threads) { range in
-                                mk_max_tanimoto(query.baseAddress, queryCounts.baseAddress, range.lowerBound, range.upperBound,
-                                                reference.baseAddress, referenceCounts.baseAddress, references.count,
-                                                words, outBase + range.lowerBound)
+        let blockSize = Int(MK_QUERY_BLOCK)
+        let blocks = (n + blockSize - 1) / blockSize
+        queries.rows.withUnsafeBufferPointer { query in
+            queries.counts.withUnsafeBufferPointer { queryCounts in
+                referenceTiles.words.withUnsafeBufferPointer { tileWords in
+                    referenceTiles.counts.withUnsafeBufferPointer { tileCounts in
+                        references.counts.withUnsafeBufferPointer { referenceCounts in
+                            sortedBest.withUnsafeMutableBufferPointer { out in
+                                let outBase = out.baseAddress!
+                                parallelChunks(count: blocks, threads: threads, maxChunk: 4) { range in
+                                    mk_max_tanimoto(query.baseAddress, queryCounts.baseAddress, n,
+                                                    range.lowerBound, range.upperBound,
+                                                    tileWords.baseAddress, tileCounts.baseAddress,
+                                                    referenceCounts.baseAddress, references.count, words, kernel,
+                                                    outBase)
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        var best = [Double](repeating: 0, count: n)
+        for (position, index) in order.enumerated() { best[index] = sortedBest[position] }
         return best
     }
 
@@ -62,30 +109,35 @@ public struct FingerprintSet: Sendable {
     /// the inner sums of MOSES's internal diversity for p = 1 and p = 2, from one pass over the
     /// pairs j > i (Tanimoto is symmetric) split over `threads` workers.
     public func similaritySums(threads: Int) -> (first: [Double], second: [Double]) {
+        similaritySums(threads: threads, kernel: MK_KERNEL_AUTO)
+    }
+
+    /// `similaritySums(threads:)` with the kernel body chosen by the caller.
+    func similaritySums(threads: Int, kernel: mk_kernel) -> (first: [Double], second: [Double]) {
         let n = count, words = self.words
         guard n > 0 else { return ([], []) }
         let workers = max(1, min(threads, (n + 63) / 64))
+        let rowTiles = tiles(padCount: 0)
         // Each worker adds into its own accumulators, since pair (i, j) also updates row j.
-        var partial1 = [[Double]](repeating: [Double](repeating: 0, count: n), count: workers)
-        var partial2 = partial1
+        let accumulators1 = (0..<workers).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: n) }
+        let accumulators2 = (0..<workers).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: n) }
+        defer { (accumulators1 + accumulators2).forEach { $0.deallocate() } }
+        for w in 0..<workers {
+            accumulators1[w].initialize(repeating: 0, count: n)
+            accumulators2[w].initialize(repeating: 0, count: n)
+        }
         rows.withUnsafeBufferPointer { rowBuffer in
             counts.withUnsafeBufferPointer { countBuffer in
-                let accumulators1 = partial1.indices.map { _ in UnsafeMutablePointer<Double>.allocate(capacity: n) }
-                let accumulators2 = partial2.indices.map { _ in UnsafeMutablePointer<Double>.allocate(capacity: n) }
-                defer { (accumulators1 + accumulators2).forEach { $0.deallocate() } }
-                for w in 0..<workers {
-                    accumulators1[w].initialize(repeating: 0, count: n)
-                    accumulators2[w].initialize(repeating: 0, count: n)
-                }
-                parallelChunks(count: workers, threads: workers, maxChunk: 1) { range in
-                    for w in range {
-                        mk_tanimoto_pair_sums(rowBuffer.baseAddress, countBuffer.baseAddress, n, words, w, workers,
-                                              accumulators1[w], accumulators2[w])
+                rowTiles.words.withUnsafeBufferPointer { tileWords in
+                    rowTiles.counts.withUnsafeBufferPointer { tileCounts in
+                        parallelChunks(count: workers, threads: workers, maxChunk: 1) { range in
+                            for w in range {
+                                mk_tanimoto_pair_sums(rowBuffer.baseAddress, countBuffer.baseAddress, n, words,
+                                                      tileWords.baseAddress, tileCounts.baseAddress, w, workers,
+                                                      kernel, accumulators1[w], accumulators2[w])
+                            }
+                        }
                     }
-                }
-                for w in 0..<workers {
-                    partial1[w] = Array(UnsafeBufferPointer(start: accumulators1[w], count: n))
-                    partial2[w] = Array(UnsafeBufferPointer(start: accumulators2[w], count: n))
                 }
             }
         }
@@ -93,8 +145,8 @@ public struct FingerprintSet: Sendable {
         var first = [Double](repeating: 1, count: n), second = [Double](repeating: 1, count: n)
         for w in 0..<workers {
             for i in 0..<n {
-                first[i] += partial1[w][i]
-                second[i] += partial2[w][i]
+                first[i] += accumulators1[w][i]
+                second[i] += accumulators2[w][i]
             }
         }
         return (first, second)
