@@ -1,24 +1,7 @@
 import Foundation
 
-/// Sigmoid and tanh with one expf each (glibc's tanhf goes through expm1f and was ~9% of a
-/// training step): tanh from (1 − e)/(1 + e) with e = exp(−2|x|), and a Taylor polynomial
-/// below |x| < 1/16, where 1 − e would lose relative precision (next term < 1e-12).
-@inline(__always)
-func fastSigmoid(_ x: Float) -> Float {
-    1 / (1 + expf(-x))
-}
-
-@inline(__always)
-func fastTanh(_ x: Float) -> Float {
-    let ax = abs(x)
-    if ax < 0.0625 {
-        let x2 = x * x
-        return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
-    }
-    let e = expf(-2 * ax)
-    let t = (1 - e) / (1 + e)
-    return x < 0 ? -t : t
-}
+/// The GRU's gate nonlinearities. glibc's tanhf (through expm1f) was ~9% of a training step
+/// and scalar libm calls keep loops from vectorising, so these are written out here.
 
 /// exp without a libm call (Cephes expf: clamp, Cody–Waite reduction by ln 2, degree-6
 /// polynomial, exponent assembled in the float's bits); about 1 ulp. Straight-line arithmetic
@@ -46,7 +29,8 @@ func expApprox(_ v: Float) -> Float {
 @inline(__always)
 func sigmoidApprox(_ x: Float) -> Float { 1 / (1 + expApprox(-x)) }
 
-/// tanh = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|); Taylor polynomial below |x| < 1/16.
+/// tanh = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|); below |x| < 1/16, where 1 − e would lose
+/// relative precision, the Taylor polynomial (next term < 1e-12).
 @inline(__always)
 func tanhApprox(_ x: Float) -> Float {
     let ax = Float(bitPattern: x.bitPattern & 0x7FFF_FFFF)
