@@ -22,7 +22,7 @@ public final class GRU {
     public let biasIH: [Parameter]
     public let biasHH: [Parameter]
 
-    // Forward caches, one per layer: input gates [N,3H] (x part + b_ih), gate activations
+    // Forward caches, one per layer: input gates [N,3H] (x part + b_ih + constant part), gate activations
     // r,z,n [N,3H], W_hn h + b_hn [N,H], previous hidden state per row [N,H], outputs [N,H].
     let inputGates: [FloatBuffer]
     let gateValues: [FloatBuffer]
