@@ -67,3 +67,24 @@ func gruRowInPlace(_ xi: UnsafeMutablePointer<Float>, _ hg: UnsafeMutablePointer
     for j in 0..<h { n[j] = tanhApprox(n[j] + r[j] * hgn[j]) }
     for j in 0..<h { hs[j] = (1 - z[j]) * n[j] + z[j] * hs[j] }
 }
+
+/// Backward of one GRU row. In: gate values r,z,n [3H], W_hn h + b_hn [H], h_prev, dL/dh' from
+/// above (dOut) and, if hasCarry, from the next step (carry). Out: dL/d(input gates) [3H]
+/// (dr, dz, dn pre-activation), dL/d(hidden gates) [3H] (dr, dz, dn ⊙ r) and, in carry, the
+/// direct part dL/dh_prev = grad ⊙ z (the caller adds dgh W_hh). Short loops, one written
+/// pointer each, so they vectorise.
+@inline(__always)
+func gruRowBackward(gates gv: UnsafePointer<Float>, hn: UnsafePointer<Float>, hPrev hp: UnsafePointer<Float>,
+                    dOut dy: UnsafePointer<Float>, carry cb: UnsafeMutablePointer<Float>, hasCarry: Bool,
+                    dInput di: UnsafeMutablePointer<Float>, dHidden dh: UnsafeMutablePointer<Float>, _ h: Int) {
+    if hasCarry { for j in 0..<h { cb[j] += dy[j] } } else { cb.update(from: dy, count: h) }
+    let r = gv, z = gv + h, n = gv + 2 * h
+    let dr = di, dz = di + h, dn = di + 2 * h
+    for j in 0..<h { dn[j] = cb[j] * (1 - z[j]) * (1 - n[j] * n[j]) }
+    for j in 0..<h { dz[j] = cb[j] * (hp[j] - n[j]) * z[j] * (1 - z[j]) }
+    for j in 0..<h { dr[j] = dn[j] * hn[j] * r[j] * (1 - r[j]) }
+    dh.update(from: di, count: 2 * h)
+    let dhn = dh + 2 * h
+    for j in 0..<h { dhn[j] = dn[j] * r[j] }
+    for j in 0..<h { cb[j] *= z[j] }
+}
