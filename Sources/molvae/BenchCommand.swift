@@ -55,6 +55,7 @@ struct BenchOptions: ParsableArguments {
 struct BenchTrain: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Time training steps.")
     @OptionGroup var options: BenchOptions
+    @Option(help: "Save the model (safetensors) here afterwards.") var save: String?
 
     func run() throws {
         options.configure()
@@ -101,6 +102,7 @@ struct BenchTrain: ParsableCommand {
             "last_loss": [round3(last.total(beta: Double(options.beta))), round3(last.recon), round3(last.kl)],
         ]
         print(try jsonLine(result))
+        if let save { try model.save(to: save, vocabulary: tokenizer.vocabulary, metadata: ["molvae.source": "bench train"]) }
     }
 }
 
@@ -114,11 +116,18 @@ struct BenchSample: ParsableCommand {
     @Flag(help: "Keep finished rows in the batch until --max-len (the reference's worst case).")
     var forceSteps = false
     @Option(help: "Vocabulary size of the random model (28 = MOSES).") var vocab = 28
+    @Option(help: "Load a model (safetensors) instead of a random one.") var load: String?
 
     func run() throws {
         options.configure()
-        let config = options.modelConfig(vocabSize: vocab, maxBatch: options.batch, maxTokens: maxLen)
-        let model = try SmilesVAE(config: config, seed: options.seed)
+        let model: SmilesVAE
+        if let load {
+            model = try SmilesVAE.load(from: load).model
+        } else {
+            let config = options.modelConfig(vocabSize: vocab, maxBatch: options.batch, maxTokens: maxLen)
+            model = try SmilesVAE(config: config, seed: options.seed)
+        }
+        let config = model.config
         _ = model.sampleFromPrior(count: 8, maxSteps: 5, seed: 99)
         let start = DispatchTime.now().uptimeNanoseconds, cpuStart = cpuSeconds()
         var done = 0, stepTotal = 0, batches = 0, tokens = 0, finished = 0
@@ -137,7 +146,7 @@ struct BenchSample: ParsableCommand {
         // FLOPs as the reference counts them: every row computed for every step of its batch.
         let flops = 2 * BenchFlops.decoderMACsPerStep(config) * Double(n) * Double(stepTotal) / Double(batches)
         let result: [String: Any] = [
-            "mode": "sample", "engine": "molvae", "config": options.configName, "batch": options.batch, "n": n,
+            "mode": "sample", "engine": "molvae", "config": "gru\(config.hidden)x\(config.layers)", "batch": options.batch, "n": n,
             "steps": stepTotal, "seconds": round3(seconds), "mol_per_s": round1(Double(n) / seconds),
             "tokens_per_s": round1(Double(tokens) / seconds), "gflops": round1(flops / seconds / 1e9),
             "avg_steps_per_batch": round1(Double(stepTotal) / Double(batches)), "finished": finished,

@@ -128,6 +128,23 @@ import Testing
         #expect(last < 0.5 * first)
     }
 
+    /// After reserveWorkspaces, steps of allowed sizes reuse the same buffers (no growth).
+    @Test func workspacesAreReused() throws {
+        let model = try SmilesVAE(config: Self.tinyConfig(), seed: 13)
+        model.reserveWorkspaces()
+        #expect(model.parameters.allSatisfy { p in (0..<p.count).allSatisfy { p.grad[$0] == 0 } })
+        let buffers = [model.gru.inputGates[0], model.gru.gateValues[1], model.gru.dHiddenGates, model.dGRUOutput,
+                       model.outputHead.output, model.convs[0].columns, model.convs[1].columnGrad]
+        let before = buffers.map { ($0.pointer, $0.capacity) }
+        for step in 0..<3 {
+            model.zeroGradients()
+            model.forward(TokenBatch(sequences: Self.sequences), epsilon: .random(seed: 2, step: UInt64(step)))
+            model.backward()
+        }
+        let after = buffers.map { ($0.pointer, $0.capacity) }
+        for (a, b) in zip(before, after) { #expect(a.0 == b.0 && a.1 == b.1) }
+    }
+
     @Test func invalidConfigIsRejected() {
         var c = Self.tinyConfig()
         c.convKernels = [3]

@@ -81,3 +81,23 @@ import Testing
         #expect(abs(one - two) < 1e-5 * abs(one))
     }
 }
+
+@Suite struct OptimizerStateTests {
+    /// Saving and restoring Adam's moments continues training exactly.
+    @Test func adamStateRoundTrip() throws {
+        func makeParam() -> Parameter { let p = Parameter(name: "w", shape: [2, 2]); p.values = [1, 2, 3, 4]; return p }
+        func grads(_ p: Parameter, _ s: Int) { for i in 0..<4 { p.grad[i] = Float(i + s) * 0.1 - 0.15 } }
+        let a = makeParam(), adamA = AdamOptimizer(parameters: [a], learningRate: 0.01)
+        for s in 0..<3 { grads(a, s); adamA.update() }
+        var file = SafeTensors.from(parameters: [a])
+        adamA.addState(to: &file)
+        let decoded = try SafeTensors.decode(try file.encoded())
+        let b = makeParam(), adamB = AdamOptimizer(parameters: [b], learningRate: 0.01)
+        try decoded.load(into: [b])
+        try adamB.loadState(from: decoded)
+        #expect(adamB.step == 3)
+        for s in 3..<5 { grads(a, s); adamA.update(); grads(b, s); adamB.update() }
+        #expect(a.values == b.values)
+        #expect(throws: SafeTensorsError.self) { try adamB.loadState(from: SafeTensors()) }
+    }
+}

@@ -64,6 +64,30 @@ public final class AdamOptimizer {
     }
 
     public func restore(step: Int) { self.step = step }
+
+    /// The optimiser state as tensors ("adam.m.<param>", "adam.v.<param>") plus the step count
+    /// in metadata ("adam.step"), for checkpoints next to the model's own tensors.
+    public func addState(to file: inout SafeTensors) {
+        for (k, p) in parameters.enumerated() {
+            file.add("adam.m." + p.name, shape: p.shape, values: firstMoments[k].toArray(p.count))
+            file.add("adam.v." + p.name, shape: p.shape, values: secondMoments[k].toArray(p.count))
+        }
+        file.metadata["adam.step"] = String(step)
+    }
+
+    public func loadState(from file: SafeTensors) throws {
+        guard let text = file.metadata["adam.step"], let s = Int(text), s >= 0 else {
+            throw SafeTensorsError.badMetadata("no valid adam.step")
+        }
+        for (k, p) in parameters.enumerated() {
+            for (prefix, buffer) in [("adam.m.", firstMoments[k]), ("adam.v.", secondMoments[k])] {
+                let t = try file.tensor(prefix + p.name)
+                guard t.shape == p.shape else { throw SafeTensorsError.shapeMismatch(tensor: prefix + p.name, expected: p.shape, found: t.shape) }
+                t.values.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: p.count) }
+            }
+        }
+        step = s
+    }
 }
 
 /// Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_, L2): if the norm of all

@@ -1,24 +1,7 @@
 import Foundation
 
-/// Sigmoid and tanh with one expf each (glibc's tanhf goes through expm1f and was ~9% of a
-/// training step): tanh from (1 − e)/(1 + e) with e = exp(−2|x|), and a Taylor polynomial
-/// below |x| < 1/16, where 1 − e would lose relative precision (next term < 1e-12).
-@inline(__always)
-func fastSigmoid(_ x: Float) -> Float {
-    1 / (1 + expf(-x))
-}
-
-@inline(__always)
-func fastTanh(_ x: Float) -> Float {
-    let ax = abs(x)
-    if ax < 0.0625 {
-        let x2 = x * x
-        return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
-    }
-    let e = expf(-2 * ax)
-    let t = (1 - e) / (1 + e)
-    return x < 0 ? -t : t
-}
+/// The GRU's gate nonlinearities. glibc's tanhf (through expm1f) was ~9% of a training step
+/// and scalar libm calls keep loops from vectorising, so these are written out here.
 
 /// exp without a libm call (Cephes expf: clamp, Cody–Waite reduction by ln 2, degree-6
 /// polynomial, exponent assembled in the float's bits); about 1 ulp. Straight-line arithmetic
@@ -46,7 +29,8 @@ func expApprox(_ v: Float) -> Float {
 @inline(__always)
 func sigmoidApprox(_ x: Float) -> Float { 1 / (1 + expApprox(-x)) }
 
-/// tanh = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|); Taylor polynomial below |x| < 1/16.
+/// tanh = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|); below |x| < 1/16, where 1 − e would lose
+/// relative precision, the Taylor polynomial (next term < 1e-12).
 @inline(__always)
 func tanhApprox(_ x: Float) -> Float {
     let ax = Float(bitPattern: x.bitPattern & 0x7FFF_FFFF)
@@ -82,4 +66,25 @@ func gruRowInPlace(_ xi: UnsafeMutablePointer<Float>, _ hg: UnsafeMutablePointer
     let n = xi + 2 * h, hgn = UnsafePointer(hg + 2 * h), r = UnsafePointer(hg), z = UnsafePointer(hg + h)
     for j in 0..<h { n[j] = tanhApprox(n[j] + r[j] * hgn[j]) }
     for j in 0..<h { hs[j] = (1 - z[j]) * n[j] + z[j] * hs[j] }
+}
+
+/// Backward of one GRU row. In: gate values r,z,n [3H], W_hn h + b_hn [H], h_prev, dL/dh' from
+/// above (dOut) and, if hasCarry, from the next step (carry). Out: dL/d(input gates) [3H]
+/// (dr, dz, dn pre-activation), dL/d(hidden gates) [3H] (dr, dz, dn ⊙ r) and, in carry, the
+/// direct part dL/dh_prev = grad ⊙ z (the caller adds dgh W_hh). Short loops, one written
+/// pointer each, so they vectorise.
+@inline(__always)
+func gruRowBackward(gates gv: UnsafePointer<Float>, hn: UnsafePointer<Float>, hPrev hp: UnsafePointer<Float>,
+                    dOut dy: UnsafePointer<Float>, carry cb: UnsafeMutablePointer<Float>, hasCarry: Bool,
+                    dInput di: UnsafeMutablePointer<Float>, dHidden dh: UnsafeMutablePointer<Float>, _ h: Int) {
+    if hasCarry { for j in 0..<h { cb[j] += dy[j] } } else { cb.update(from: dy, count: h) }
+    let r = gv, z = gv + h, n = gv + 2 * h
+    let dr = di, dz = di + h, dn = di + 2 * h
+    for j in 0..<h { dn[j] = cb[j] * (1 - z[j]) * (1 - n[j] * n[j]) }
+    for j in 0..<h { dz[j] = cb[j] * (hp[j] - n[j]) * z[j] * (1 - z[j]) }
+    for j in 0..<h { dr[j] = dn[j] * hn[j] * r[j] * (1 - r[j]) }
+    dh.update(from: di, count: 2 * h)
+    let dhn = dh + 2 * h
+    for j in 0..<h { dhn[j] = dn[j] * r[j] }
+    for j in 0..<h { cb[j] *= z[j] }
 }

@@ -22,7 +22,7 @@ public final class GRU {
     public let biasIH: [Parameter]
     public let biasHH: [Parameter]
 
-    // Forward caches, one per layer: input gates [N,3H] (x part + b_ih), gate activations
+    // Forward caches, one per layer: input gates [N,3H] (x part + b_ih + constant part), gate activations
     // r,z,n [N,3H], W_hn h + b_hn [N,H], previous hidden state per row [N,H], outputs [N,H].
     let inputGates: [FloatBuffer]
     let gateValues: [FloatBuffer]
@@ -225,19 +225,9 @@ public final class GRU {
                     let carried = t + 1 < layout.steps ? layout.active[t + 1] : 0
                     for b in lo..<a {
                         let row = base + b
-                        let gvb = gates + row * g3, hnb = hn + row * h, hpb = prev + row * h, dyb = dy + row * h
-                        let di = dgi + row * g3, dh = dgh + row * g3, cb = carry + b * h
-                        let hasCarry = b < carried
-                        for j in 0..<h {
-                            let grad = dyb[j] + (hasCarry ? cb[j] : 0)
-                            let r = gvb[j], z = gvb[h + j], nv = gvb[2 * h + j]
-                            let dn = grad * (1 - z) * (1 - nv * nv)
-                            let dz = grad * (hpb[j] - nv) * z * (1 - z)
-                            let dr = dn * hnb[j] * r * (1 - r)
-                            di[j] = dr; di[h + j] = dz; di[2 * h + j] = dn
-                            dh[j] = dr; dh[h + j] = dz; dh[2 * h + j] = dn * r
-                            cb[j] = grad * z
-                        }
+                        gruRowBackward(gates: gates + row * g3, hn: hn + row * h, hPrev: prev + row * h, dOut: dy + row * h,
+                                       carry: carry + b * h, hasCarry: b < carried, dInput: dgi + row * g3,
+                                       dHidden: dgh + row * g3, h)
                     }
                     // carry += dgh_t W_hh: the gradient reaching h_{t-1} through the recurrence.
                     sgemm(false, false, a - lo, h, g3, 1, dgh + (base + lo) * g3, g3, whh, h, 1, carry + lo * h, h)
