@@ -14,8 +14,14 @@ struct BenchCommand: ParsableCommand {
 }
 
 struct BenchOptions: ParsableArguments {
-    @Option(help: "SMILES file: .csv/.csv.gz with a SMILES column (MOSES), or one SMILES per line.")
-    var data = "/tmp/engine-data/train.csv.gz"
+    @Option(help: "SMILES file (.smi/.csv, optionally .gz; default: the bundled MOSES training subset).")
+    var data: String?
+
+    /// The file to read: --data, or the bundled corpus found through `DataFiles`.
+    func dataPath() throws -> String {
+        if let data { return data }
+        return try DataFiles.path(of: "moses-train-250k.smi.gz")
+    }
     @Option(help: "Molecules drawn from the file.") var nMols = 50000
     @Option(help: "Molecules per batch.") var batch = 128
     @Option(help: "Timed steps (train).") var steps = 20
@@ -60,10 +66,10 @@ struct BenchTrain: ParsableCommand {
     func run() throws {
         options.configure()
         var rng = SplitMix(seed: options.seed)
-        let smiles = try BenchData.readSmiles(options.data)
+        let smiles = try SMILESReader.readAll(path: try options.dataPath()).map(\.smiles)
         let chosen = smiles.count > options.nMols ? BenchData.sample(smiles, options.nMols, &rng) : smiles
-        let tokenizer = BenchTokenizer(corpus: chosen)
-        let sequences = chosen.map(tokenizer.encode).filter { $0.count < 120 }
+        let tokenizer = try BenchTokenizer(corpus: chosen)
+        let sequences = try chosen.map(tokenizer.encode).filter { $0.count < 120 }
         var batches = BenchData.bucketedBatches(sequences, batch: options.batch, rng: &rng)
         guard !batches.isEmpty else { throw ValidationError("not enough molecules for one batch") }
         while batches.count < options.warmup + options.steps { batches += batches }
@@ -102,7 +108,7 @@ struct BenchTrain: ParsableCommand {
             "last_loss": [round3(last.total(beta: Double(options.beta))), round3(last.recon), round3(last.kl)],
         ]
         print(try jsonLine(result))
-        if let save { try model.save(to: save, vocabulary: tokenizer.vocabulary, metadata: ["molvae.source": "bench train"]) }
+        if let save { try model.save(to: save, vocabulary: tokenizer.vocabulary.tokens, metadata: ["molvae.source": "bench train"]) }
     }
 }
 
@@ -206,45 +212,6 @@ struct SplitMix {
 }
 
 enum BenchData {
-    static func readSmiles(_ path: String) throws -> [String] {
-        let data: Data
-        if path.hasSuffix(".gz") {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            process.arguments = ["-dc", path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw ValidationError("cannot decompress \(path)") }
-        } else {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
-        // Byte-level: 1.6 M lines through String APIs took seconds.
-        let bytes = [UInt8](data)
-        var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") {
-            var end = i
-            if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            if end > start { lines.append(bytes[start..<end]) }
-            start = i + 1
-        }
-        if start < bytes.count { lines.append(bytes[start...]) }
-        guard let first = lines.first else { return [] }
-        let header = String(decoding: first, as: UTF8.self).uppercased()
-        let comma = UInt8(ascii: ","), space = UInt8(ascii: " ")
-        if header.contains(",") || header == "SMILES" {
-            let index = header.split(separator: ",", omittingEmptySubsequences: false).firstIndex(of: "SMILES") ?? 0
-            return lines.dropFirst().compactMap { line in
-                let fields = line.split(separator: comma, omittingEmptySubsequences: false)
-                return index < fields.count ? String(decoding: fields[index], as: UTF8.self) : nil
-            }
-        }
-        return lines.map { String(decoding: $0.split(separator: space).first ?? [], as: UTF8.self) }
-    }
-
     static func sample(_ all: [String], _ n: Int, _ rng: inout SplitMix) -> [String] {
         var idx = Array(0..<all.count)
         for i in 0..<n { idx.swapAt(i, i + rng.below(all.count - i)) }
@@ -263,39 +230,16 @@ enum BenchData {
     }
 }
 
-/// The reference tokenizer (regex \[[^\[\]]+\]|Br|Cl|%\d\d|.) written as a scanner, for the
-/// benchmark only; the real tokenizer lives in Corpus/.
+/// The vocabulary of the benchmark's molecules, built as the reference benchmark builds its own
+/// (specials, then the tokens seen, sorted), with the project's tokenizer.
 struct BenchTokenizer {
-    let vocabulary: [String]
-    let ids: [String: Int32]
+    let vocabulary: Vocabulary
 
-    init(corpus: [String]) {
-        var seen = Set<String>()
-        for s in corpus { seen.formUnion(BenchTokenizer.tokens(s)) }
-        vocabulary = TokenID.specials + seen.subtracting(TokenID.specials).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        var map: [String: Int32] = [:]
-        for (i, t) in vocabulary.enumerated() { map[t] = Int32(i) }
-        ids = map
+    init(corpus: [String]) throws {
+        var counter = TokenCounter()
+        for smiles in corpus { counter.add(smiles) }
+        vocabulary = Vocabulary(tokenCounts: counter.counts, source: nil)
     }
 
-    func encode(_ smiles: String) -> [Int32] { BenchTokenizer.tokens(smiles).map { ids[$0] ?? TokenID.unk } }
-
-    static func tokens(_ s: String) -> [String] {
-        let c = Array(s.unicodeScalars)
-        var out: [String] = []
-        var i = 0
-        while i < c.count {
-            if c[i] == "[", let close = c[(i + 1)...].firstIndex(where: { $0 == "]" || $0 == "[" }), c[close] == "]", close > i + 1 {
-                out.append(String(String.UnicodeScalarView(c[i...close]))); i = close + 1; continue
-            }
-            if i + 1 < c.count, (c[i] == "B" && c[i + 1] == "r") || (c[i] == "C" && c[i + 1] == "l") {
-                out.append(String(String.UnicodeScalarView(c[i...(i + 1)]))); i += 2; continue
-            }
-            if c[i] == "%", i + 2 < c.count, c[i + 1].properties.numericType == .decimal, c[i + 2].properties.numericType == .decimal {
-                out.append(String(String.UnicodeScalarView(c[i...(i + 2)]))); i += 3; continue
-            }
-            out.append(String(c[i])); i += 1
-        }
-        return out
-    }
+    func encode(_ smiles: String) throws -> [Int32] { try vocabulary.encode(smiles) }
 }
