@@ -109,7 +109,6 @@ public final class Trainer {
         }
         trainLengths = train.lengths
         metrics = directory.map { MetricsLog(directory: $0, resumingAt: checkpoint == nil ? nil : checkpoint!.state.step) }
-        if directory != nil, checkpoint == nil, let m = metrics, !m.rows.isEmpty { _ = m }
     }
 
     public var batchesPerEpoch: Int { (train.count + options.batchSize - 1) / options.batchSize }
@@ -146,7 +145,10 @@ public final class Trainer {
             if state.batchInEpoch == 0 && options.evaluateEachEpoch && !finished {
                 try evaluateAndRecord()
             }
-            if options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0 { try writeCheckpoint() }
+            // A checkpoint is only written after a good step, so the last one is always a good one.
+            if options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0 && state.consecutiveFailures == 0 {
+                try writeCheckpoint()
+            }
         }
         state.elapsedSeconds = startElapsed + Date().timeIntervalSince(started)
         try evaluateAndRecord()
