@@ -69,18 +69,22 @@ import Testing
                                   options: Self.options(steps: 17), directory: dir, resumeFrom: checkpoint)
         #expect(try resumed.run() == .finished)
         #expect(resumed.state.step == 17 && resumed.state.epoch == straight.state.epoch)
-        #expect(bits(resumed.allParameters) == bits(straight.allParameters))
+        let sameParameters = bits(resumed.allParameters) == bits(straight.allParameters)
+        #expect(sameParameters)
+        var differentMoments = 0
         for k in 0..<straight.optimizer.parameters.count {
             let p = straight.optimizer.parameters[k]
             let (m1, v1) = straight.optimizer.moments(of: k), (m2, v2) = resumed.optimizer.moments(of: k)
-            for i in 0..<p.count { #expect(m1[i].bitPattern == m2[i].bitPattern && v1[i].bitPattern == v2[i].bitPattern) }
+            for i in 0..<p.count where m1[i].bitPattern != m2[i].bitPattern || v1[i].bitPattern != v2[i].bitPattern { differentMoments += 1 }
         }
+        #expect(differentMoments == 0)
         #expect(resumed.optimizer.step == straight.optimizer.step)
         // A model that diverged from the straight run would not match: compare against 16 steps.
         let short = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
                                 options: Self.options(steps: 16), directory: nil)
         try short.run()
-        #expect(bits(short.allParameters) != bits(straight.allParameters))
+        let sameAsShort = bits(short.allParameters) == bits(straight.allParameters)
+        #expect(!sameAsShort)
         // Output folder contents.
         for name in ["checkpoint.safetensors", "best.safetensors", "last.safetensors", "metrics.jsonl", "metrics.csv", "curves.svg"] {
             #expect(FileManager.default.fileExists(atPath: straightDir + "/" + name), "\(name)")
@@ -113,11 +117,13 @@ import Testing
         let before = bits(trainer.allParameters), adamStep = trainer.optimizer.step
         let moment = trainer.optimizer.moments(of: 0).0[0]
         try trainer.step()                                  // step 3: NaN gradient
-        #expect(bits(trainer.allParameters) == before)
+        let unchanged = bits(trainer.allParameters) == before
+        #expect(unchanged)
         #expect(trainer.optimizer.step == adamStep && trainer.optimizer.moments(of: 0).0[0].bitPattern == moment.bitPattern)
         #expect(trainer.state.skippedSteps == 1 && warnings.count == 1)
         try trainer.step()                                  // step 4 is fine again
-        #expect(bits(trainer.allParameters) != before && trainer.state.consecutiveFailures == 0)
+        let changed = bits(trainer.allParameters) != before
+        #expect(changed && trainer.state.consecutiveFailures == 0)
         try trainer.writeCheckpoint()
         let goodStep = trainer.state.step
         poisonFrom = 5
