@@ -12,14 +12,13 @@ struct TrainCommand: ParsableCommand {
             --checkpoint-every steps, at the end and on Ctrl-C/SIGTERM), best.safetensors (best \
             validation ELBO), last.safetensors, metrics.jsonl and metrics.csv (one row per \
             evaluation: each epoch end and the finish), curves.svg, and a property cache \
-            (properties-<sha>.safetensors) so a rerun does not recompute RDKit properties. \
+            (properties-data.safetensors, properties-valid.safetensors: logP, QED, SA keyed by the file's sha256) so a rerun does not recompute RDKit properties. \
             Every file is written atomically. --resume continues from checkpoint.safetensors; \
             with the same seed and --threads the result equals an uninterrupted run bit for bit.
 
             Examples:
               molvae train --data Data/moses-train-250k.smi.gz --out runs/a --epochs 10
-              molvae train --data train.smi --valid valid.smi --out runs/b --max-minutes 30 \\
-                  --kl-warmup 5000 --anneal sigmoid --free-bits 0.1 --word-dropout 0.1
+              molvae train --data train.smi --valid valid.smi --out runs/b --max-minutes 30 --kl-warmup 5000 --anneal sigmoid --free-bits 0.1 --word-dropout 0.1
               molvae train --data train.smi --out runs/b --max-minutes 30 --resume
             """
     )
