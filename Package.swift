@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -45,6 +45,9 @@ public final class SmilesVAE {
     /// mu and logvar of the last forward/encode, [batch, latent], in the batch's order.
     public let mu = FloatBuffer()
     public let logvar = FloatBuffer()
+    /// When set, forward() replaces decoder input tokens (not <bos>) by <unk> as the draw says
+    /// (word dropout, Bowman et al. 2016). Training sets it per step; nil for evaluation.
+    public var wordDropout: WordDropout?
     var hasForward = false
 
     public init(config: VAEConfig, seed: UInt64 = 0) throws {
@@ -213,7 +216,13 @@ public final class SmilesVAE {
             let row = order[i], l = batch.lengths[row]
             for t in 0...l {
                 let r = decoderLayout.row(i, t)
-                ids[r] = t == 0 ? TokenID.bos : batch.token(row, t - 1)
+                if t == 0 {
+                    ids[r] = TokenID.bos
+                } else if let wordDropout, wordDropout.drops(row: row, position: t) {
+                    ids[r] = TokenID.unk
+                } else {
+                    ids[r] = batch.token(row, t - 1)
+                }
                 tg[r] = t < l ? batch.token(row, t) : TokenID.eos
             }
         }

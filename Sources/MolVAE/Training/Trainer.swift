@@ -1,0 +1,263 @@
+import Foundation
+
+/// Why run() returned.
+public enum TrainingStop: String, Sendable, Equatable {
+    case finished          // epochs or maxSteps reached
+    case timeLimit         // maxMinutes reached
+    case interrupted       // SIGINT/SIGTERM or requestStop()
+}
+
+public struct TrainingDivergedError: Error, CustomStringConvertible {
+    public let step: Int
+    public let failures: Int
+    public let checkpoint: String?
+    public var description: String {
+        "training stopped at step \(step): \(failures) consecutive steps had a non-finite loss or gradient norm"
+            + (checkpoint.map { "; the last good checkpoint is \($0)" } ?? "")
+            + " (try a lower --lr or a higher --kl-warmup)"
+    }
+}
+
+/// What one step did (for progress display).
+public struct StepReport: Sendable {
+    public var step: Int
+    public var epoch: Int
+    public var batchInEpoch: Int
+    public var batchesInEpoch: Int
+    public var loss: Double
+    public var recon: Double
+    public var kl: Double
+    public var property: Double
+    public var klWeight: Double
+    public var gradientNorm: Float
+    public var molecules: Int
+    public var skipped: Bool
+}
+
+/// The training loop: length-bucketed shuffled batches, reconstruction CE + annealed beta·KL
+/// (optionally free bits), optional word dropout, a jointly trained property head, gradient
+/// clipping, Adam, evaluation at each epoch end and at the finish, checkpoints and
+/// DIR/best.safetensors / DIR/last.safetensors. Every random draw is a counter-RNG function of
+/// (seed, step, row), so a resumed run equals an uninterrupted one bit for bit (same threads).
+public final class Trainer {
+    public let model: SmilesVAE
+    public let propertyHead: PropertyHead?
+    public let standardisation: PropertyStandardisation?
+    public let optimizer: AdamOptimizer
+    public let vocabulary: Vocabulary
+    public let train: TrainingData
+    public let valid: TrainingData
+    public let options: TrainingOptions
+    /// Output folder (nil: write nothing, for tests).
+    public let directory: String?
+    public private(set) var state: TrainingState
+    public let metrics: MetricsLog?
+    public var threads = 1
+
+    public var onStep: ((StepReport) -> Void)?
+    public var onEvaluation: ((EvaluationMetrics) -> Void)?
+    public var onWarning: ((String) -> Void)?
+    /// Test hook: called after the backward pass of each step, before the finiteness check.
+    public var afterBackward: ((Int) -> Void)?
+
+    let targets: [Float]           // standardised train properties [n, 3]
+    let trainLengths: [Int]
+    var plan: [[Int]] = []
+    var planEpoch = -1
+    var stopRequested = false
+    var sums = (loss: 0.0, recon: 0.0, kl: 0.0, property: 0.0, steps: 0)
+    let dmu = FloatBuffer(), dlogvar = FloatBuffer(), batchTargets = FloatBuffer()
+
+    public var checkpointPath: String? { directory.map { $0 + "/checkpoint.safetensors" } }
+    public var allParameters: [Parameter] { model.parameters + (propertyHead?.parameters ?? []) }
+
+    /// A new run (checkpoint nil) or a resumed one. The model must match the vocabulary.
+    public init(model: SmilesVAE, vocabulary: Vocabulary, train: TrainingData, valid: TrainingData,
+                options: TrainingOptions, directory: String?, resumeFrom checkpoint: Checkpoint? = nil) throws {
+        self.vocabulary = vocabulary
+        self.train = train
+        self.valid = valid
+        self.options = options
+        self.directory = directory
+        if let checkpoint {
+            guard checkpoint.vocabulary == vocabulary.tokens else {
+                throw CheckpointError.vocabularyMismatch(path: directory.map { $0 + "/checkpoint.safetensors" } ?? "checkpoint",
+                    detail: "the checkpoint has \(checkpoint.vocabulary.count) tokens, this run's vocabulary has \(vocabulary.count)"
+                        + (checkpoint.vocabulary.count == vocabulary.count ? " (same count, different tokens)" : ""))
+            }
+            self.model = checkpoint.model
+            propertyHead = checkpoint.propertyHead
+            standardisation = checkpoint.standardisation
+            state = checkpoint.state
+        } else {
+            self.model = model
+            if options.propertyWeight > 0 {
+                propertyHead = PropertyHead(latent: model.config.latent, hidden: options.propertyHidden, seed: options.seed)
+                standardisation = PropertyStandardisation.fit(train.properties, hidden: options.propertyHidden)
+            } else {
+                propertyHead = nil
+                standardisation = nil
+            }
+            state = TrainingState(seed: options.seed)
+        }
+        optimizer = AdamOptimizer(parameters: self.model.parameters + (propertyHead?.parameters ?? []), learningRate: options.learningRate)
+        checkpoint?.restore(into: optimizer)
+        if let standardisation, train.properties.count == train.count * standardisation.names.count {
+            targets = standardisation.standardise(train.properties)
+        } else {
+            targets = []
+        }
+        trainLengths = train.lengths
+        metrics = directory.map { MetricsLog(directory: $0, resumingAt: checkpoint == nil ? nil : checkpoint!.state.step) }
+    }
+
+    public var batchesPerEpoch: Int { (train.count + options.batchSize - 1) / options.batchSize }
+
+    public func requestStop() { stopRequested = true }
+
+    func batchPlan(epoch: Int) -> [[Int]] {
+        if planEpoch != epoch {
+            plan = BatchPlan.batches(lengths: trainLengths, batchSize: options.batchSize, seed: state.seed, epoch: epoch)
+            planEpoch = epoch
+        }
+        return plan
+    }
+
+    var finished: Bool {
+        if let e = options.epochs, state.epoch >= e { return true }
+        if let s = options.maxSteps, state.step >= s { return true }
+        return false
+    }
+
+    /// Trains until a limit or a stop request; writes a final evaluation, checkpoint and
+    /// last.safetensors (when there is an output folder). Throws TrainingDivergedError after
+    /// maxConsecutiveFailures non-finite steps (without overwriting the last good checkpoint).
+    @discardableResult
+    public func run() throws -> TrainingStop {
+        let started = Date()
+        let startElapsed = state.elapsedSeconds
+        var reason = TrainingStop.finished
+        while !finished {
+            if stopRequested || StopSignal.received != 0 { reason = .interrupted; break }
+            if let minutes = options.maxMinutes, Date().timeIntervalSince(started) >= minutes * 60 { reason = .timeLimit; break }
+            try step()
+            state.elapsedSeconds = startElapsed + Date().timeIntervalSince(started)
+            if state.batchInEpoch == 0 && options.evaluateEachEpoch && !finished {
+                try evaluateAndRecord()
+            }
+            // A checkpoint is only written after a good step, so the last one is always a good one.
+            if options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0 && state.consecutiveFailures == 0 {
+                try writeCheckpoint()
+            }
+        }
+        state.elapsedSeconds = startElapsed + Date().timeIntervalSince(started)
+        try evaluateAndRecord()
+        try writeCheckpoint()
+        if let directory { try saveModel(to: directory + "/last.safetensors") }
+        return reason
+    }
+
+    /// One optimisation step on the next batch (a non-finite step is skipped: parameters and
+    /// Adam state stay as they were, the batch is consumed).
+    public func step() throws {
+        let batches = batchPlan(epoch: state.epoch)
+        let rows = batches[state.batchInEpoch]
+        let batch = TokenBatch(sequences: rows.map { train.sequences[$0] })
+        let b = rows.count, lat = model.config.latent
+        let step = state.step
+        model.zeroGradients()
+        propertyHead?.parameters.zeroGrad()
+        model.wordDropout = options.wordDropout > 0 ? WordDropout(probability: options.wordDropout, seed: state.seed, step: UInt64(step)) : nil
+        let loss = model.forward(batch, epsilon: .random(seed: state.seed, step: UInt64(step)))
+        model.wordDropout = nil
+        let klWeight = options.beta * options.klAnnealing.factor(at: step)
+        let dm = dmu.reserve(b * lat), dl = dlogvar.reserve(b * lat)
+        dm.update(repeating: 0, count: b * lat)
+        dl.update(repeating: 0, count: b * lat)
+        var klTerm = loss.kl
+        var modelKLWeight = Float(klWeight)
+        if options.freeBits > 0 {
+            klTerm = FreeBits.apply(mu: model.mu.pointer, logvar: model.logvar.pointer, rows: b, dim: lat, lambda: options.freeBits,
+                                    weight: Float(klWeight), dmu: dm, dlogvar: dl).clamped
+            modelKLWeight = 0
+        }
+        var propertyLoss = 0.0
+        if let head = propertyHead, !targets.isEmpty {
+            let k = head.outputs
+            let t = batchTargets.reserve(b * k)
+            for (r, row) in rows.enumerated() { for j in 0..<k { t[r * k + j] = targets[row * k + j] } }
+            propertyLoss = head.lossAndBackward(mu: model.mu.pointer, targets: t, rows: b, weight: options.propertyWeight, dmu: dm, accumulate: true)
+        }
+        model.backward(reconWeight: 1, klWeight: modelKLWeight, muGrad: dm, logvarGrad: dl)
+        afterBackward?(step)
+        let norm = clipGradientNorm(allParameters, maxNorm: options.clipNorm)
+        let total = loss.recon + klWeight * klTerm + Double(options.propertyWeight) * propertyLoss
+        let ok = total.isFinite && norm.isFinite
+        if ok {
+            optimizer.update()
+            state.consecutiveFailures = 0
+            sums.loss += total; sums.recon += loss.recon; sums.kl += loss.kl; sums.property += propertyLoss; sums.steps += 1
+        } else {
+            state.consecutiveFailures += 1
+            state.skippedSteps += 1
+            onWarning?("step \(step): skipped (loss \(total), gradient norm \(norm)); parameters unchanged "
+                       + "(\(state.consecutiveFailures) in a row)")
+        }
+        state.step += 1
+        state.moleculesSeen += b
+        state.batchInEpoch += 1
+        let batchesInEpoch = batches.count
+        if state.batchInEpoch >= batchesInEpoch {
+            state.batchInEpoch = 0
+            state.epoch += 1
+        }
+        onStep?(StepReport(step: state.step, epoch: state.epoch, batchInEpoch: state.batchInEpoch, batchesInEpoch: batchesInEpoch,
+                           loss: total, recon: loss.recon, kl: loss.kl, property: propertyLoss, klWeight: klWeight,
+                           gradientNorm: norm, molecules: b, skipped: !ok))
+        if state.consecutiveFailures >= options.maxConsecutiveFailures {
+            var path: String? = nil
+            if let p = checkpointPath, FileManager.default.fileExists(atPath: p) { path = p }
+            throw TrainingDivergedError(step: state.step, failures: state.consecutiveFailures, checkpoint: path)
+        }
+    }
+
+    /// Validation metrics now (also appended to the metrics files, and best.safetensors updated
+    /// when the validation ELBO improved).
+    @discardableResult
+    public func evaluateAndRecord() throws -> EvaluationMetrics {
+        var m = Evaluation.evaluate(model: model, propertyHead: propertyHead, standardisation: standardisation, valid: valid,
+                                    vocabulary: vocabulary, batchSize: options.batchSize, seed: state.seed,
+                                    priorSamples: options.priorSamples, maxSampleSteps: options.maxSampleSteps, threads: threads)
+        m.step = state.step
+        m.epoch = state.epoch
+        m.elapsedSeconds = state.elapsedSeconds
+        m.klWeight = options.beta * options.klAnnealing.factor(at: max(0, state.step - 1))
+        if sums.steps > 0 {
+            let n = Double(sums.steps)
+            m.trainLoss = sums.loss / n; m.trainRecon = sums.recon / n; m.trainKL = sums.kl / n; m.trainProperty = sums.property / n
+        }
+        sums = (0, 0, 0, 0, 0)
+        if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! {
+            state.bestValidELBO = m.validELBO
+            state.bestStep = state.step
+            if let directory { try saveModel(to: directory + "/best.safetensors") }
+        }
+        try metrics?.append(m)
+        onEvaluation?(m)
+        return m
+    }
+
+    public func writeCheckpoint() throws {
+        guard let path = checkpointPath else { return }
+        try Checkpoint.write(to: path, model: model, propertyHead: propertyHead, standardisation: standardisation, optimizer: optimizer,
+                             vocabulary: vocabulary.tokens, state: state, options: options)
+    }
+
+    public func saveModel(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let meta = ["molvae.training_state": String(decoding: try encoder.encode(state), as: UTF8.self),
+                    "molvae.version": MolVAEVersion.current]
+        try model.save(to: path, vocabulary: vocabulary.tokens, propertyHead: propertyHead, standardisation: standardisation, metadata: meta)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Token sequences for training or validation, with raw property values [count, 3]
+/// (logP, QED, SA; NaN where RDKit could not score the molecule).
+public struct TrainingData: Sendable {
+    public var sequences: [[Int32]]
+    public var properties: [Float]
+
+    public init(sequences: [[Int32]], properties: [Float] = []) {
+        self.sequences = sequences
+        self.properties = properties
+    }
+
+    public var count: Int { sequences.count }
+    public var lengths: [Int] { sequences.map(\.count) }
+}
+
+/// Errors of preparing training data; each names the file.
+public enum TrainingDataError: Error, CustomStringConvertible, Equatable {
+    case noMolecules(path: String, detail: String)
+    case tooFewForSplit(path: String, count: Int)
+
+    public var description: String {
+        switch self {
+        case let .noMolecules(path, detail): return "\(path): no usable molecules (\(detail))"
+        case let .tooFewForSplit(path, count):
+            return "\(path): \(count) molecule(s) are too few to hold out a validation set; give --valid FILE"
+        }
+    }
+}
+
+public enum TrainingDataPreparation {
+    /// Reads a molecule file into token sequences (see TokenizedCorpus.load); an empty result
+    /// is an error naming the file.
+    public static func sequences(path: String, vocabulary: Vocabulary, maxLength: Int?, skipUnknown: Bool) throws -> [[Int32]] {
+        let corpus = try TokenizedCorpus.load(path: path, vocabulary: vocabulary, maxLength: maxLength,
+                                              skipUnknown: skipUnknown, skipTooLong: skipUnknown)
+        guard corpus.count > 0 else { throw TrainingDataError.noMolecules(path: path, detail: corpus.summary.description) }
+        return corpus.map { Array($0) }
+    }
+
+    /// Splits molecules into (train, valid) by a seeded hash of each index: the same seed gives
+    /// the same split. At least one molecule lands on each side.
+    public static func holdOut(_ sequences: [[Int32]], fraction: Double, seed: UInt64, path: String) throws -> (train: [Int], valid: [Int]) {
+        guard sequences.count >= 2 else { throw TrainingDataError.tooFewForSplit(path: path, count: sequences.count) }
+        var train: [Int] = [], valid: [Int] = []
+        let threshold = UInt64(max(0, min(1, fraction)) * 18_446_744_073_709_551_615.0)
+        for i in 0..<sequences.count {
+            if CounterRNG.hash(seed: seed, stream: 0x5641_4C49, counter: UInt64(i)) < threshold { valid.append(i) } else { train.append(i) }
+        }
+        if valid.isEmpty { valid.append(train.removeLast()) }
+        if train.isEmpty { train.append(valid.removeLast()) }
+        return (train, valid)
+    }
+
+    /// logP, QED and SA of each sequence (decoded with the vocabulary), scored by RDKit on
+    /// `threads` workers; NaN for molecules RDKit rejects.
+    public static func properties(of sequences: [[Int32]], vocabulary: Vocabulary, threads: Int) -> [Float] {
+        let smiles = sequences.map { (try? vocabulary.decode($0)) ?? "" }
+        let scored = BatchScoring.score(smiles, threads: threads)
+        var out = [Float](repeating: .nan, count: sequences.count * 3)
+        for (i, s) in scored.enumerated() {
+            guard let p = s.properties else { continue }
+            out[i * 3] = Float(p.logP)
+            out[i * 3 + 1] = Float(p.qed)
+            out[i * 3 + 2] = Float(p.syntheticAccessibility)
+        }
+        return out
+    }
+
+    /// Like properties(of:), cached in a safetensors file keyed by the data file's sha256 and a
+    /// digest of the sequences: a rerun on the same data reads the cache instead of recomputing.
+    /// Returns the values and whether they came from the cache.
+    public static func cachedProperties(of sequences: [[Int32]], dataPath: String, vocabulary: Vocabulary,
+                                        cachePath: String, threads: Int) throws -> (values: [Float], cached: Bool) {
+        let fileSHA = dataPath == "-" ? "stdin" : try SHA256.hexDigest(ofFileAt: dataPath)
+        var digest = SHA256()
+        for s in sequences {
+            s.withUnsafeBytes { digest.update($0) }
+            withUnsafeBytes(of: Int32(-1)) { digest.update($0) }
+        }
+        for t in vocabulary.tokens { digest.update(Array(t.utf8) + [0]) }
+        let key = digest.hexDigest()
+        if let file = try? SafeTensors.read(from: cachePath), file.metadata["molvae.data_sha256"] == fileSHA,
+           file.metadata["molvae.sequences_sha256"] == key, let t = try? file.tensor("properties"),
+           t.values.count == sequences.count * 3 {
+            return (t.values, true)
+        }
+        let values = properties(of: sequences, vocabulary: vocabulary, threads: threads)
+        var file = SafeTensors()
+        file.add("properties", shape: [sequences.count, 3], values: values)
+        file.metadata = ["molvae.format": "property-cache-1", "molvae.data_sha256": fileSHA, "molvae.sequences_sha256": key,
+                         "molvae.data_path": dataPath, "molvae.columns": "logp,qed,sa"]
+        try file.write(to: cachePath)
+        return (values, false)
+    }
+}

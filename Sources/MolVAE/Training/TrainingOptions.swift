@@ -1,0 +1,49 @@
+/// Everything that decides what a training run computes (besides the data and the model size).
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    public var batchSize = 256
+    public var learningRate: Float = 1e-3
+    public var beta = 1.0
+    public var klAnnealing: KLAnnealing = .constant
+    /// λ nats per latent dimension; 0 turns free bits off.
+    public var freeBits = 0.0
+    /// Probability of replacing a decoder input token by <unk>; 0 turns word dropout off.
+    public var wordDropout: Float = 0
+    /// Weight of the property head's MSE; 0 trains no head.
+    public var propertyWeight: Float = 1
+    public var propertyHidden = 64
+    public var clipNorm: Float = 50
+    public var seed: UInt64 = 0
+    /// Stop after this many epochs / steps / minutes (whichever comes first; nil = no limit).
+    public var epochs: Int?
+    public var maxSteps: Int?
+    public var maxMinutes: Double?
+    /// Write DIR/checkpoint.safetensors every this many steps (0 = only at the end and on a signal).
+    public var checkpointEvery = 1000
+    /// Validation evaluation: prior samples checked by RDKit.
+    public var priorSamples = 1000
+    public var maxSampleSteps = 121
+    /// Consecutive non-finite steps after which training stops.
+    public var maxConsecutiveFailures = 10
+    /// Evaluate at the end of every epoch (and always at the finish).
+    public var evaluateEachEpoch = true
+
+    public init() {}
+}
+
+/// Where a run stands: enough, with the parameters and Adam moments, to continue exactly.
+public struct TrainingState: Codable, Sendable, Equatable {
+    public var step = 0
+    public var epoch = 0
+    public var batchInEpoch = 0
+    /// The seed of every random stream (shuffles, noise, word dropout, samples): the counter
+    /// RNG's whole state is (seed, step), so this and `step` restore it.
+    public var seed: UInt64 = 0
+    public var moleculesSeen = 0
+    public var skippedSteps = 0
+    public var consecutiveFailures = 0
+    public var bestValidELBO: Double?
+    public var bestStep: Int?
+    public var elapsedSeconds = 0.0
+
+    public init(seed: UInt64 = 0) { self.seed = seed }
+}
