@@ -74,6 +74,26 @@ import Testing
         #expect(reader.invalidUTF8Lines == 2)
     }
 
+    @Test func recordsCarryRawByteIssuesAndCanKeepBlankLines() throws {
+        let records = try SMILESReader.readAll(path: TestPaths.fixture("invalid-utf8.smi"))
+        #expect(records.map(\.issue) == [.invalidUTF8, .invalidUTF8, nil])
+
+        let blank = try SMILESReader(path: TestPaths.fixture("blank-lines.smi"), blankLines: .keep)
+        var kept: [SMILESRecord] = []
+        while let record = try blank.next() { kept.append(record) }
+        #expect(kept.map(\.lineNumber) == [1, 2, 3])
+        #expect(kept.allSatisfy { $0.smiles.isEmpty && $0.issue == .blankLine })
+
+        let folder = NSTemporaryDirectory() + "molvae-reader-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try AtomicFile.write(Data([0x43, 0x00, 0x4F, 0x20, 0x6E, 0x0A, 0x0A, 0x43, 0x43]), to: folder + "/nul.smi")
+        let nul = try SMILESReader(path: folder + "/nul.smi", blankLines: .keep)
+        var lines: [SMILESRecord] = []
+        while let record = try nul.next() { lines.append(record) }
+        #expect(lines.map(\.issue) == [.nulByte, .blankLine, nil])
+        #expect(lines.map(\.smiles) == ["C\u{0}O", "", "CC"])
+    }
+
     @Test func readsInBatches() throws {
         let reader = try SMILESReader(path: TestPaths.fixture("named.smi"))
         #expect(try reader.nextBatch(maxCount: 3).count == 3)

@@ -10,9 +10,21 @@ public enum PropertyCSV {
 
     public static var header: String { columns.joined(separator: ",") + "\n" }
 
-    /// The row (with its newline) for `record` scored as `result`.
-    public static func row(for record: TableRecord, result: ScoredMolecule) -> String {
-        var fields: [String] = [CSV.escape(record.displaySMILES), CSV.escape(record.name)]
+    /// What `props` scores for a record read with `blankLines: .keep`: its SMILES, or why the
+    /// line cannot hold one (NUL byte, invalid UTF-8, blank line, empty SMILES column).
+    public static func input(of record: SMILESRecord) -> Result<String, BatchScoring.InputError> {
+        if let issue = record.issue { return .failure(.init(description: issue.description)) }
+        if record.smiles.isEmpty { return .failure(.init(description: "no SMILES in the line")) }
+        return .success(record.smiles)
+    }
+
+    /// The row (with its newline) for `record` scored as `result`. A line with bad bytes shows
+    /// its SMILES field with NULs as `?` (invalid UTF-8 as U+FFFD) and no name.
+    public static func row(for record: SMILESRecord, result: ScoredMolecule) -> String {
+        let badBytes = record.issue == .nulByte || record.issue == .invalidUTF8
+        let shown = badBytes ? String(record.smiles.map { $0 == "\u{0}" ? "?" : $0 }) : record.smiles
+        let name = badBytes ? "" : record.name ?? ""
+        var fields: [String] = [CSV.escape(shown.replacingNUL()), CSV.escape(name)]
         if let p = result.properties, let canonical = result.canonicalSMILES {
             fields.append("1")
             fields.append(CSV.escape(canonical))
@@ -32,5 +44,32 @@ public enum PropertyCSV {
             fields.append(CSV.escape((result.error ?? "invalid").replacingNUL()))
         }
         return fields.joined(separator: ",") + "\n"
+    }
+}
+
+/// Quoting for CSV output (RFC 4180); reading goes through `CSVFields`.
+public enum CSV {
+    /// `field` quoted when it contains a comma, quote, CR or LF (quotes doubled); as is otherwise.
+    public static func escape(_ field: String) -> String {
+        var needsQuotes = false
+        for byte in field.utf8 where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        guard needsQuotes else { return field }
+        var quoted = "\""
+        for c in field {
+            if c == "\"" { quoted.append("\"") }
+            quoted.append(c)
+        }
+        quoted.append("\"")
+        return quoted
+    }
+}
+
+extension String {
+    /// NUL characters replaced by U+FFFD, so the text is safe in a CSV cell or a C string.
+    func replacingNUL() -> String {
+        contains("\u{0}") ? String(map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }) : self
     }
 }

@@ -26,7 +26,7 @@ public enum PropsRunner {
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Summary {
         let started = Date()
         try SAFragmentTable.ensureLoaded()
-        let reader = try SMILESTableReader(path: inputPath)
+        let reader = try SMILESReader(path: inputPath, format: format(of: inputPath), blankLines: .keep)
         let writer = try outputPath.map { try AtomicFileWriter(path: $0) }
         let emit: (String) throws -> Void = { text in
             if let writer {
@@ -39,12 +39,12 @@ public enum PropsRunner {
         var rows = 0
         var valid = 0
         while true {
-            let records = try reader.nextBatch(maximumCount: max(1, chunkSize))
+            let records = try nextBatch(of: reader, maxCount: max(1, chunkSize))
             if records.isEmpty { break }
             let lines = BatchScoring.parallelMap(records.count, threads: threads) { i -> (String, Bool) in
                 let record = records[i]
                 let result: ScoredMolecule
-                switch record.smiles {
+                switch PropertyCSV.input(of: record) {
                 case .success(let smiles): result = BatchScoring.score(smiles)
                 case .failure(let reason): result = .invalid(reason.description)
                 }
@@ -61,5 +61,22 @@ public enum PropsRunner {
         }
         try writer?.commit()
         return Summary(rows: rows, validRows: valid, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The reader's next records; an input holding no record at all (only a header, or an
+    /// empty pipe) is a header-only table rather than an error, as it always was for `props`.
+    static func nextBatch(of reader: SMILESReader, maxCount: Int) throws(SMILESReadError) -> [SMILESRecord] {
+        do throws(SMILESReadError) {
+            return try reader.nextBatch(maxCount: maxCount)
+        } catch {
+            if error.kind == .empty { return [] }
+            throw error
+        }
+    }
+
+    /// `props` reads `.csv` (optionally compressed) as CSV with a header and everything else,
+    /// standard input included, as whitespace-separated SMILES and name.
+    static func format(of path: String) -> SMILESFileFormat {
+        SMILESFileFormat.implied(byPath: path) == .csv ? .csv : .smi
     }
 }

@@ -91,17 +91,17 @@ public final class StructuralFilters: @unchecked Sendable {
         var patterns: [Pattern] = []
         let mcf = try readLines(DataFiles.path(of: "moses_mcf.csv"))
         guard let header = mcf.first else { throw PropertyError(description: "moses_mcf.csv is empty") }
-        let columns = CSV.fields(of: Substring(header))
+        let columns = CSVFields.split(header)
         guard let nameColumn = columns.firstIndex(of: "names"), let smartsColumn = columns.firstIndex(of: "smarts") else {
             throw PropertyError(description: "moses_mcf.csv: expected names,smarts header")
         }
         for line in mcf.dropFirst() where !line.isEmpty {
-            let f = CSV.fields(of: Substring(line))
+            let f = CSVFields.split(line)
             guard f.count > max(nameColumn, smartsColumn) else { continue }
             patterns.append(Pattern(name: f[nameColumn], smarts: trimmed(f[smartsColumn])))
         }
         for line in try readLines(DataFiles.path(of: "moses_wehi_pains.csv")) where !line.isEmpty {
-            let f = CSV.fields(of: Substring(line))
+            let f = CSVFields.split(line)
             guard f.count >= 2 else { continue }
             patterns.append(Pattern(name: trimmed(f[1]), smarts: trimmed(f[0])))
         }

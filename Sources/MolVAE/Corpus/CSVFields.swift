@@ -4,7 +4,16 @@
 /// never contain commas, but names and other columns often do, so a naive split would shift
 /// columns. Records spanning several lines (a newline inside quotes) are not supported: every
 /// molecule file we read has one record per line, and line numbers in errors stay exact.
+///
+/// The one CSV/TSV field splitter for reading (molecule tables, MOSES's SMARTS lists, tests);
+/// writing quotes fields with `CSV.escape` (PropertyCSV.swift).
 enum CSVFields {
+    /// The fields of one line of text (no line end), split on `delimiter`.
+    static func split(_ line: some StringProtocol, delimiter: UInt8 = UInt8(ascii: ",")) -> [String] {
+        var bytes = String(line)
+        return bytes.withUTF8 { split($0, delimiter: delimiter) }
+    }
+
     static func split(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [String] {
         var fields: [String] = []
         var quoted: [UInt8] = []

@@ -1,10 +1,14 @@
+import Foundation
+
 /// Streams SMILES records from `.smi`/`.txt`, `.csv`/`.tsv` files, gzip-compressed or not, or
 /// standard input (`-`).
 ///
 /// Why a pull-style reader rather than loading the file: corpora run to millions of lines and
 /// every consumer (vocabulary building, corpus preparation, training) wants one pass with
 /// bounded memory. Header, blank and whitespace-only lines produce no record; line numbers
-/// always refer to physical lines so messages point at the right place.
+/// always refer to physical lines so messages point at the right place. With
+/// `blankLines: .keep` a blank line is a record too (empty SMILES, issue `.blankLine`), for
+/// callers that emit one output per input line.
 ///
 /// Not thread-safe: one reader belongs to one thread (batches can then be fanned out).
 public final class SMILESReader {
@@ -18,15 +22,23 @@ public final class SMILESReader {
     /// Records returned so far.
     public private(set) var recordsRead = 0
 
+    /// What to do with empty and whitespace-only lines.
+    public enum BlankLines: Sendable { case skip, keep }
+
+    /// Whether blank lines are skipped (the default) or returned as records.
+    public let blankLines: BlankLines
+
     private let source: LineSource
     private var headerPending = true
     private var smilesIndex = 0
     private var nameIndex: Int?
 
     /// Opens `path` (`-` for standard input). `format` overrides the guess from the file name
-    /// and first line. Throws for a missing, unreadable or zero-byte file.
-    public init(path: String, format: SMILESFileFormat? = nil) throws(SMILESReadError) {
+    /// and first line; `blankLines: .keep` returns blank lines as records instead of skipping
+    /// them. Throws for a missing, unreadable or zero-byte file.
+    public init(path: String, format: SMILESFileFormat? = nil, blankLines: BlankLines = .skip) throws(SMILESReadError) {
         self.path = path
+        self.blankLines = blankLines
         self.format = format ?? SMILESFileFormat.implied(byPath: path)
         self.source = try LineSource(path: path)
     }
@@ -50,10 +62,10 @@ public final class SMILESReader {
                 continue
             case .missingSMILESColumn(let header):
                 throw SMILESReadError(path: path, line: source.lineNumber, kind: .noSMILESColumn(header: header))
-            case .record(let smiles, let name, let validUTF8):
+            case .record(let smiles, let name, let validUTF8, let issue):
                 if !validUTF8 { invalidUTF8Lines += 1 }
                 recordsRead += 1
-                return SMILESRecord(lineNumber: source.lineNumber, smiles: smiles, name: name)
+                return SMILESRecord(lineNumber: source.lineNumber, smiles: smiles, name: name, issue: issue)
             }
         }
     }
@@ -79,7 +91,7 @@ public final class SMILESReader {
 
     private enum ParsedLine {
         case skip
-        case record(smiles: String, name: String?, validUTF8: Bool)
+        case record(smiles: String, name: String?, validUTF8: Bool, issue: SMILESRecord.Issue?)
         case missingSMILESColumn(header: [String])
     }
 
@@ -89,7 +101,9 @@ public final class SMILESReader {
             blank = false
             break
         }
-        if blank { return .skip }
+        if blank {
+            return blankLines == .keep ? .record(smiles: "", name: nil, validUTF8: true, issue: .blankLine) : .skip
+        }
         if format == nil { format = line.contains(UInt8(ascii: ",")) ? .csv : .smi }
         switch format! {
         case .smi: return parseSMILine(line)
@@ -114,7 +128,9 @@ public final class SMILESReader {
             headerPending = false
             if SMILESColumn.isHeaderName(smiles.text) { return .skip }
         }
-        return .record(smiles: smiles.text, name: name?.text, validUTF8: smiles.wasValid && (name?.wasValid ?? true))
+        // Spaces are ASCII, so the two fields' validity is the whole line's.
+        let validUTF8 = smiles.wasValid && (name?.wasValid ?? true)
+        return .record(smiles: smiles.text, name: name?.text, validUTF8: validUTF8, issue: Self.issue(line, validUTF8: validUTF8))
     }
 
     private func parseDelimited(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> ParsedLine {
@@ -129,6 +145,12 @@ public final class SMILESReader {
         let smiles = smilesIndex < fields.count ? fields[smilesIndex].trimmingSpaces : ""
         let name = nameIndex.flatMap { $0 < fields.count ? fields[$0].trimmingSpaces : nil }
         let validUTF8 = TextDecoding.isASCII(line) || TextDecoding.string(line).wasValid
-        return .record(smiles: smiles, name: name?.isEmpty == false ? name : nil, validUTF8: validUTF8)
+        return .record(smiles: smiles, name: name?.isEmpty == false ? name : nil, validUTF8: validUTF8, issue: Self.issue(line, validUTF8: validUTF8))
+    }
+
+    /// A NUL byte anywhere in the line wins over invalid UTF-8.
+    private static func issue(_ line: UnsafeBufferPointer<UInt8>, validUTF8: Bool) -> SMILESRecord.Issue? {
+        if !line.isEmpty, memchr(line.baseAddress!, 0, line.count) != nil { return .nulByte }
+        return validUTF8 ? nil : .invalidUTF8
     }
 }

@@ -10,26 +10,11 @@ public enum AtomicFile {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
+    /// Writes `data` whole through an ``AtomicFileWriter`` (temporary file, fsync, rename).
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try data.write(to: temporary, options: [])
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.synchronize()
-            try handle.close()
-            if rename(temporary.path, url.path) != 0 {
-                throw WriteError(path: path, reason: String(cString: strerror(errno)))
-            }
-        } catch let error as WriteError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw WriteError(path: path, reason: error.localizedDescription)
-        }
+        let writer = try AtomicFileWriter(path: path)
+        try writer.write(data)
+        try writer.commit()
     }
 
     public static func write(_ text: String, to path: String) throws {

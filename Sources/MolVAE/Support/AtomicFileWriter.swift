@@ -12,7 +12,11 @@ public final class AtomicFileWriter {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw AtomicFile.WriteError(path: path, reason: error.localizedDescription)
+        }
         temporaryPath = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         guard let handle = fopen(temporaryPath, "wb") else {
             throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
@@ -30,8 +34,19 @@ public final class AtomicFileWriter {
     /// Appends `text`.
     public func write(_ text: String) throws {
         var text = text
-        let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
-        if written != text.utf8.count {
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Appends `data`.
+    public func write(_ data: Data) throws {
+        try data.withUnsafeBytes { try write($0) }
+    }
+
+    /// Appends `bytes`.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count > 0 else { return }
+        guard let file else { throw AtomicFile.WriteError(path: path, reason: "already committed") }
+        if fwrite(bytes.baseAddress, 1, bytes.count, file) != bytes.count {
             throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
         }
     }
