@@ -17,8 +17,24 @@ using namespace molshim;
 
 // Immutable after creation. Matching only reads the query molecules; Debian's RDKit is built
 // with RDK_BUILD_THREADSAFE_SSS, which locks the recursive-SMARTS match caches.
+// With `screen`, each pattern's pattern fingerprint (empty for ones never screened) is kept
+// and a pattern is run through SubstructMatch only when the molecule's fingerprint has all its
+// bits (see shim_internal.hpp); the verdicts and match lists are the same either way.
 struct molshim_smarts_set {
     std::vector<std::unique_ptr<RDKit::ROMol>> patterns;
+    std::vector<ScreenFingerprint> fingerprints;
+    bool screen = false;
+
+    // The molecule's fingerprint when screening, else an empty one (everything may match).
+    ScreenFingerprint fingerprint_of(const RDKit::ROMol &target) const {
+        return screen ? screen_fingerprint_for_molecule(target) : ScreenFingerprint{};
+    }
+
+    bool matches(size_t i, const RDKit::ROMol &target, const ScreenFingerprint &target_fp) const {
+        if (screen && !screen_may_match(fingerprints[i], target_fp)) return false;
+        RDKit::MatchVectType match;
+        return RDKit::SubstructMatch(target, *patterns[i], match);
+    }
 };
 
 namespace {
@@ -38,17 +54,14 @@ std::unique_ptr<RDKit::ROMol> with_hydrogens(const RDKit::ROMol &mol) {
     return std::unique_ptr<RDKit::ROMol>(RDKit::MolOps::addHs(mol));
 }
 
-bool matches(const RDKit::ROMol &target, const RDKit::ROMol &pattern) {
-    RDKit::MatchVectType match;
-    return RDKit::SubstructMatch(target, pattern, match);
-}
-
 }  // namespace
 
-extern "C" molshim_smarts_set *molshim_smarts_set_create(const char *const *smarts, size_t count, char **error) {
+extern "C" molshim_smarts_set *molshim_smarts_set_create(const char *const *smarts, size_t count, int screen,
+                                                         char **error) {
     ensure_logging_configured();
     return guarded<molshim_smarts_set *>(error, nullptr, [&]() -> molshim_smarts_set * {
         auto set = std::make_unique<molshim_smarts_set>();
+        set->screen = screen < 0 ? screening_enabled_by_environment() : screen != 0;
         for (size_t i = 0; i < count; ++i) {
             std::string text = trimmed(smarts[i]);
             std::unique_ptr<RDKit::ROMol> pattern;
@@ -60,6 +73,7 @@ extern "C" molshim_smarts_set *molshim_smarts_set_create(const char *const *smar
                 set_error(error, "SMARTS " + std::to_string(i) + " does not compile: " + text);
                 return nullptr;
             }
+            if (set->screen) set->fingerprints.push_back(screen_fingerprint_for_query(*pattern, text));
             set->patterns.push_back(std::move(pattern));
         }
         return set.release();
@@ -81,9 +95,10 @@ extern "C" int32_t molshim_mol_match_smarts_set(const molshim_mol *mol, const mo
         std::unique_ptr<RDKit::ROMol> hydrogens;
         if (explicit_hydrogens) hydrogens = with_hydrogens(*mol->mol);
         const RDKit::ROMol &target = hydrogens ? *hydrogens : *mol->mol;
+        const ScreenFingerprint target_fp = set->fingerprint_of(target);
         int32_t n = 0;
         for (size_t i = 0; i < set->patterns.size(); ++i) {
-            bool hit = matches(target, *set->patterns[i]);
+            bool hit = set->matches(i, target, target_fp);
             matched[i] = hit ? 1 : 0;
             n += hit;
         }
@@ -120,8 +135,9 @@ extern "C" int molshim_mol_passes_moses_filters(const molshim_mol *mol, const mo
             }
         }
         auto hydrogens = with_hydrogens(m);
+        const ScreenFingerprint target_fp = filters->fingerprint_of(*hydrogens);
         for (size_t i = 0; i < filters->patterns.size(); ++i) {
-            if (matches(*hydrogens, *filters->patterns[i])) {
+            if (filters->matches(i, *hydrogens, target_fp)) {
                 set_error(reason, "matches structural filter " + std::to_string(i));
                 return 0;
             }

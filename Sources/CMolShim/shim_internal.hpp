@@ -62,3 +62,34 @@ double compute_qed(const RDKit::ROMol &mol, const molshim_descriptors *known);
 double compute_sa_score(const RDKit::ROMol &mol);
 
 }  // namespace molshim
+
+// ---- Substructure prescreen (screen.cpp) ----------------------------------------------------
+// RDKit's pattern fingerprint (PatternFingerprintMol, 2048 bits), as SubstructLibrary uses it:
+// a query can only match a molecule if every bit of the query's fingerprint is set in the
+// molecule's. Matching a whole SMARTS list then runs VF2 only for the patterns that survive.
+// Used for the MOSES MCF/PAINS set (501 patterns on the AddHs molecule). Tried for QED's 117
+// alerts too: exact, but fingerprinting each molecule cost more than it saved (props 17% slower),
+// so QED does not use it.
+// Patterns with recursive SMARTS ($(...)) are never screened (always matched), to be
+// conservative; the exactness of the rest is checked by scripts/check-filter-screen and the
+// FilterScreenTests (Tests/ReportTests) over thousands of molecules.
+class ExplicitBitVect;
+
+namespace molshim {
+
+// Empty (`bits` null) for a query that is never screened.
+struct ScreenFingerprint {
+    std::shared_ptr<const ExplicitBitVect> bits;
+};
+
+// Whether screening is on: false when the environment variable MOLVAE_NO_FILTER_SCREEN is set
+// (to anything but "" or "0"), read once per process.
+bool screening_enabled_by_environment();
+// The query's fingerprint, or an empty one (never screened) for recursive SMARTS.
+ScreenFingerprint screen_fingerprint_for_query(const RDKit::ROMol &query, const std::string &smarts);
+// The molecule's fingerprint (the caller holds the molecule's lock).
+ScreenFingerprint screen_fingerprint_for_molecule(const RDKit::ROMol &mol);
+// False only when the query provably cannot match: all its bits are not set in the molecule's.
+bool screen_may_match(const ScreenFingerprint &query, const ScreenFingerprint &molecule);
+
+}  // namespace molshim

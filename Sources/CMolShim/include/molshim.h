@@ -90,8 +90,10 @@ char *molshim_mol_brics_fragments(const molshim_mol *mol, char **error);
 // A list of compiled SMARTS, immutable once made and safe to match from many threads.
 typedef struct molshim_smarts_set molshim_smarts_set;
 // Compiles `count` SMARTS (leading/trailing blanks ignored). NULL with an error naming the first
-// pattern that does not compile.
-molshim_smarts_set *molshim_smarts_set_create(const char *const *smarts, size_t count, char **error);
+// pattern that does not compile. `screen`: 1 prescreens matches with RDKit's pattern
+// fingerprint (exact: a pattern is skipped only when it cannot match), 0 runs SubstructMatch for
+// every pattern, -1 screens unless the environment variable MOLVAE_NO_FILTER_SCREEN is set.
+molshim_smarts_set *molshim_smarts_set_create(const char *const *smarts, size_t count, int screen, char **error);
 void molshim_smarts_set_free(molshim_smarts_set *set);
 size_t molshim_smarts_set_count(const molshim_smarts_set *set);
 // Sets matched[i] to 1 when pattern i matches (0 otherwise) and returns how many matched, or -1

@@ -23,10 +23,16 @@ public final class StructuralFilters: @unchecked Sendable {
     private let set: OpaquePointer
 
     /// Compiles `patterns`; throws naming the first SMARTS RDKit cannot compile.
-    public init(patterns: [Pattern]) throws(PropertyError) {
+    ///
+    /// `screening`: whether matching first checks RDKit's pattern fingerprint, running the full
+    /// substructure match only for patterns whose fingerprint bits are all set in the
+    /// molecule's (exact; on MOSES's 501 alerts it saves ≈ 2.3 ms of CPU per molecule). nil (the default)
+    /// screens unless the environment variable `MOLVAE_NO_FILTER_SCREEN` is set.
+    public init(patterns: [Pattern], screening: Bool? = nil) throws(PropertyError) {
         var error: UnsafeMutablePointer<CChar>? = nil
+        let screen: Int32 = screening.map { $0 ? 1 : 0 } ?? -1
         let compiled: OpaquePointer? = withCStrings(patterns.map(\.smarts)) { pointers in
-            molshim_smarts_set_create(pointers, pointers.count, &error)
+            molshim_smarts_set_create(pointers, pointers.count, screen, &error)
         }
         guard let compiled else {
             throw PropertyError(description: takeString(error).nonEmpty ?? "SMARTS did not compile")
