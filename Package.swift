@@ -52,6 +52,8 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenerationTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OptimizationTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )
