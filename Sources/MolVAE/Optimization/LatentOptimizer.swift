@@ -12,18 +12,21 @@ public final class LatentOptimizer {
     public let references: ReferenceTargets?
     /// RDKit workers for scoring each batch of decoded molecules.
     public var scoringThreads = 1
-    let decoder: any PointDecoding
+    /// How each latent point becomes a molecule (greedy by default).
+    public let strategy: DecodingStrategy
+    let decoder: LatentDecoder
     let surrogate: HeadSurrogate?
 
     /// Checks that the method can run with this model: gradient ascent needs a property head
     /// that predicts part of the objective, interpolation needs reference targets.
     public init(model: TrainedModel, settings: SearchSettings, references: ReferenceTargets? = nil,
-                decoder: (any PointDecoding)? = nil) throws(OptimizationError) {
+                strategy: DecodingStrategy = .greedy) throws(OptimizationError) {
         if let problem = settings.validationError() { throw OptimizationError(problem) }
         self.model = model
         self.settings = settings
         self.references = references
-        self.decoder = decoder ?? GreedyPointDecoder(model)
+        self.strategy = strategy
+        decoder = LatentDecoder(model)
         switch settings.method {
         case .gradient:
             guard model.propertyHead != nil, let standardisation = model.standardisation else {
@@ -66,11 +69,11 @@ public final class LatentOptimizer {
             }
             constraint = nil
         }
-        let oracle = MoleculeOracle(objective: settings.objective, budget: settings.budget, decoder: decoder,
-                                    constraint: constraint, threads: scoringThreads)
+        let seed = seed(forStart: index)
+        let oracle = MoleculeOracle(objective: settings.objective, budget: settings.budget, decoder: decoder, strategy: strategy,
+                                    decodingSeed: seed, constraint: constraint, threads: scoringThreads)
         oracle.onBatch = onBatch
-        let context = SearchContext(oracle: oracle, start: start, settings: settings, seed: seed(forStart: index),
-                                    latent: decoder.latentSize)
+        let context = SearchContext(oracle: oracle, start: start, settings: settings, seed: seed, latent: oracle.latentSize)
         switch settings.method {
         case .gradient: GradientAscentSearch.run(context, head: model.propertyHead!, surrogate: surrogate!)
         case .cmaes: CMAESSearch.run(context)

@@ -48,7 +48,10 @@ public final class MoleculeOracle {
     public let objective: Objective
     public let budget: Int
     public let constraint: SimilarityConstraint?
-    let decoder: any PointDecoding
+    let decoder: LatentDecoder
+    public let strategy: DecodingStrategy
+    /// The seed of stochastic decoding (tries); call i decodes from stream i.
+    let decodingSeed: UInt64
     /// RDKit workers for scoring a batch's new molecules.
     public var threads: Int
 
@@ -65,17 +68,20 @@ public final class MoleculeOracle {
     private var cache: [String: (score: Double?, similarity: Double?)] = [:]
     private var bestIndex: Int?
 
-    public init(objective: Objective, budget: Int, decoder: any PointDecoding, constraint: SimilarityConstraint?, threads: Int = 1) {
+    public init(objective: Objective, budget: Int, decoder: LatentDecoder, strategy: DecodingStrategy = .greedy,
+                decodingSeed: UInt64 = 0, constraint: SimilarityConstraint?, threads: Int = 1) {
         self.objective = objective
         self.budget = max(0, budget)
         self.decoder = decoder
+        self.strategy = strategy
+        self.decodingSeed = decodingSeed
         self.constraint = constraint
         self.threads = max(1, threads)
     }
 
     public var remaining: Int { budget - calls }
     public var isExhausted: Bool { calls >= budget }
-    public var latentSize: Int { decoder.latentSize }
+    public var latentSize: Int { decoder.model.config.latent }
     /// The best feasible molecule so far.
     public var best: FoundMolecule? { bestIndex.map { found[$0] } }
 
@@ -83,14 +89,14 @@ public final class MoleculeOracle {
     public func evaluate(_ points: [[Float]]) -> [OracleEvaluation] {
         let n = min(points.count, remaining)
         guard n > 0 else { return [] }
-        let lat = decoder.latentSize
+        let lat = latentSize
         var flat = [Float]()
         flat.reserveCapacity(n * lat)
         for p in points.prefix(n) {
             precondition(p.count == lat, "a latent point needs \(lat) values")
             flat += p
         }
-        let decoded = decoder.decodeMolecules(latents: flat, count: n, firstIndex: calls)
+        let decoded = decoder.decode(latents: flat, count: n, strategy: strategy, seed: decodingSeed, firstIndex: calls).map(\.canonical)
         score(Set(decoded.compactMap { $0 }).filter { cache[$0] == nil }.sorted())
         var out: [OracleEvaluation] = []
         out.reserveCapacity(n)

@@ -24,7 +24,7 @@ struct SearchContext {
     /// A point from the start's posterior N(mu, exp(logvar)) (the prior without a start).
     func posteriorPoint(_ rng: inout CounterRNG) -> [Float] {
         guard let start else { return priorPoint(&rng) }
-        return (0..<latent).map { j in start.mu[j] + Foundation.exp(0.5 * start.logvar[j]) * rng.nextNormal() }
+        return (0..<latent).map { j in start.latent.mu[j] + Foundation.exp(0.5 * start.latent.logvar[j]) * rng.nextNormal() }
     }
 
     /// The scalar CMA-ES and BO maximise: the score, minus the similarity shortfall times the
