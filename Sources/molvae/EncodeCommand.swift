@@ -26,7 +26,7 @@ struct EncodeCommand: ParsableCommand {
     enum Point: String, EnumerableFlag {
         case mean, sample
         static func help(for value: Point) -> ArgumentHelp? {
-            value == .mean ? "Write the mean mu of q(z|x) (default)." : "Write one draw mu + sigma·eps per molecule."
+            value == .mean ? "Write the mean mu of q(z|x)." : "Write one draw mu + sigma·eps per molecule."
         }
     }
 
