@@ -4,8 +4,8 @@ import Foundation
 /// molecule's latent mean (the origin without one) with step size `sigma`; each generation is
 /// decoded and scored, and the fitness is the objective (minus the similarity penalty under a
 /// constraint; a point that decodes to no valid molecule ranks last). When the distribution
-/// collapses (spread below 1e-6) the search restarts from the centre with twice the population
-/// (IPOP), so the budget is always spent.
+/// collapses (spread below 1e-6, or not finite) the search restarts from the centre with twice
+/// the population (IPOP, at most 1024), so the budget is always spent.
 enum CMAESSearch {
     static func run(_ context: SearchContext) {
         let s = context.settings
@@ -16,14 +16,14 @@ enum CMAESSearch {
         while !context.oracle.isExhausted {
             let es = CMAES(mean: center, sigma: sigma, population: population,
                            seed: CounterRNG.hash(seed: context.seed, stream: 0x434D_4145, counter: UInt64(restart)))
-            while !context.oracle.isExhausted && es.spread > 1e-6 {
+            while !context.oracle.isExhausted && es.spread > 1e-6 && es.spread.isFinite {
                 let points = es.ask()
                 let evaluations = context.evaluate(points.map { $0.map(Float.init) })
                 guard evaluations.count == points.count else { break }
                 es.tell(evaluations.map { context.fitness($0) ?? -Double.infinity })
             }
             restart += 1
-            population = es.populationSize * 2
+            population = min(es.populationSize * 2, 1024)
         }
     }
 }

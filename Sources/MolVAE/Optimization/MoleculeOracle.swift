@@ -110,7 +110,7 @@ public final class MoleculeOracle {
             }
             validCalls += 1
             let feasible = constraint.map { (entry.similarity ?? 0) >= $0.minimum } ?? true
-            let isNew = !reported.contains(smiles) && !seen.contains(smiles)
+            let isNew = !met.contains(smiles) && !seen.contains(smiles)
             if isNew { seen.insert(smiles) }
             if isNew && feasible {
                 found.append(FoundMolecule(smiles: smiles, score: score, similarity: entry.similarity, step: calls))
@@ -119,14 +119,15 @@ public final class MoleculeOracle {
             out.append(OracleEvaluation(call: calls, latent: points[i], smiles: smiles, score: score, similarity: entry.similarity,
                                         feasible: feasible, isNew: isNew))
         }
-        reported.formUnion(seen)
+        met.formUnion(seen)
         onBatch?(self)
         return out
     }
 
     public func evaluate(_ point: [Float]) -> OracleEvaluation? { evaluate([point]).first }
 
-    private var reported = Set<String>()
+    /// Valid molecules met before this batch.
+    private var met = Set<String>()
 
     /// Scores new canonical SMILES with RDKit (in parallel) into the cache. A molecule RDKit
     /// cannot score, or whose score is not finite, is cached as invalid.

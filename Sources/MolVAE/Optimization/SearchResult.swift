@@ -34,8 +34,8 @@ public struct SearchResult: Sendable {
 }
 
 /// The constrained-improvement benchmark's summary over many starts (JT-VAE's table): mean ±
-/// sd improvement over all starts (0 for a start without improvement), mean similarity of the
-/// improved molecules, and the share of starts improved.
+/// sd (population sd, as numpy.std) of the improvement over all starts (0 for a start without
+/// improvement), mean similarity of the improved molecules, and the share of starts improved.
 public struct ImprovementSummary: Sendable, CustomStringConvertible {
     public let starts: Int
     public let successes: Int
@@ -51,8 +51,8 @@ public struct ImprovementSummary: Sendable, CustomStringConvertible {
         let n = Double(max(1, gains.count))
         let mean = gains.reduce(0, +) / n
         meanImprovement = mean
-        let variance = gains.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(1, n - 1)
-        sdImprovement = gains.count > 1 ? variance.squareRoot() : 0
+        // Population sd (numpy.std), as the published tables were computed.
+        sdImprovement = (gains.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
         let sims = improved.compactMap(\.similarity)
         meanSimilarity = sims.isEmpty ? nil : sims.reduce(0, +) / Double(sims.count)
     }
