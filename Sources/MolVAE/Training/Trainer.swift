@@ -194,6 +194,7 @@ public final class Trainer {
         let total = loss.recon + klWeight * klTerm + Double(options.propertyWeight) * propertyLoss
         let ok = total.isFinite && norm.isFinite
         if ok {
+            if let schedule = options.learningRateSchedule { optimizer.learningRate = schedule.rate(at: step) }
             optimizer.update()
             state.consecutiveFailures = 0
             sums.loss += total; sums.recon += loss.recon; sums.kl += loss.kl; sums.property += propertyLoss; sums.steps += 1
