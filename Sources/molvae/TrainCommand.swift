@@ -75,6 +75,8 @@ struct TrainCommand: ParsableCommand {
     var validFraction = 0.05
     @Option(help: "Write a checkpoint every this many steps (0: only at the end and on a signal).")
     var checkpointEvery = 1000
+    @Option(help: "Also evaluate every this many steps (0: only at each epoch end and the finish).")
+    var evalEvery = 0
     @Option(help: "Prior samples checked by RDKit at each evaluation.")
     var samples = 1000
     @Option(help: "Seed of every random stream (initialisation, shuffling, noise, dropout, split).")
@@ -98,6 +100,7 @@ struct TrainCommand: ParsableCommand {
         if lrSchedule == "cosine" && epochs == nil && maxSteps == nil {
             throw ValidationError("--lr-schedule cosine decays to --lr-min at the last step, so it needs --epochs N or --max-steps S")
         }
+        guard evalEvery >= 0 else { throw ValidationError("--eval-every must be non-negative") }
         guard lrWarmup >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }
         guard (0...1).contains(wordDropout) else { throw ValidationError("--word-dropout must be between 0 and 1") }
         guard (0..<1).contains(validFraction) else { throw ValidationError("--valid-fraction must be in [0, 1)") }
@@ -185,6 +188,7 @@ struct TrainCommand: ParsableCommand {
         options.maxMinutes = maxMinutes
         options.checkpointEvery = checkpointEvery
         options.priorSamples = samples
+        options.evaluateEvery = evalEvery > 0 ? evalEvery : nil
         options.maxSampleSteps = maxLength + 1
 
         var config = VAEConfig(vocabSize: vocabulary.count)

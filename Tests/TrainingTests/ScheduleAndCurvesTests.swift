@@ -56,3 +56,22 @@ import Testing
         #expect(Array(ticks.prefix(3)) == ["0", "1", "2"])
     }
 }
+
+@Suite struct EvaluationIntervalTests {
+    /// --eval-every N evaluates after every N steps as well as at the finish.
+    @Test func evaluatesEveryNSteps() throws {
+        EngineThreads.set(1)
+        let (vocabulary, data) = try Fixtures.data()
+        let train = Fixtures.subset(data, 0..<40), valid = Fixtures.subset(data, 40..<44)
+        var o = TrainerTests.options(steps: 10)
+        o.evaluateEachEpoch = false
+        o.evaluateEvery = 4
+        o.priorSamples = 4
+        let trainer = try Trainer(model: try SmilesVAE(config: Fixtures.tinyConfig(vocab: vocabulary.count), seed: 1),
+                                  vocabulary: vocabulary, train: train, valid: valid, options: o, directory: nil)
+        var steps: [Int] = []
+        trainer.onEvaluation = { steps.append($0.step) }
+        try trainer.run()
+        #expect(steps == [4, 8, 10])
+    }
+}

@@ -28,6 +28,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var maxConsecutiveFailures = 10
     /// Evaluate at the end of every epoch (and always at the finish).
     public var evaluateEachEpoch = true
+    /// Also evaluate every this many steps (nil or 0: only at epoch ends and the finish).
+    public var evaluateEvery: Int?
 
     public init() {}
 }
