@@ -2,8 +2,8 @@ import Foundation
 
 /// The latent map picture: molecules as dots at their first two principal coordinates,
 /// coloured by a property (viridis, with a colour bar), axes labelled with the share of the
-/// latent variance each component explains. One self-contained SVG (no scripts, no fonts);
-/// each dot carries a `<title>` with its SMILES and value, which browsers show on hover.
+/// latent variance each component explains, both axes on the same scale. One self-contained
+/// SVG (no scripts, no fonts); each dot carries a `<title>` with its SMILES and value, which browsers show on hover.
 public struct LatentMapSVG {
     public struct Point: Sendable {
         public var smiles: String
@@ -38,8 +38,8 @@ public struct LatentMapSVG {
     public func render() -> String {
         let left = 70.0, right = 110.0, top = 40.0, bottom = 56.0
         let plotW = Double(width) - left - right, plotH = Double(height) - top - bottom
-        let xs = points.map(\.x), ys = points.map(\.y)
-        let (x0, x1) = Self.padded(xs), (y0, y1) = Self.padded(ys)
+        let (x0, x1, y0, y1) = Self.equalScaleRanges(x: Self.padded(points.map(\.x)), y: Self.padded(points.map(\.y)),
+                                                     width: plotW, height: plotH)
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { top + plotH - (y - y0) / (y1 - y0) * plotH }
         let values = points.compactMap(\.value).filter(\.isFinite)
@@ -99,6 +99,15 @@ public struct LatentMapSVG {
             svg += "<text x=\"\(fmt(x + 24))\" y=\"\(fmt(ty + 4))\">\(AxisTicks.label(t, ticks: ticks))</text>"
         }
         return svg
+    }
+
+    /// Both ranges widened about their centres so that one unit is as long on either axis: a
+    /// projection's distances and spreads are then seen as they are.
+    private static func equalScaleRanges(x: (Double, Double), y: (Double, Double), width: Double, height: Double)
+        -> (Double, Double, Double, Double) {
+        let perPixel = max((x.1 - x.0) / width, (y.1 - y.0) / height)
+        let cx = (x.0 + x.1) / 2, cy = (y.0 + y.1) / 2
+        return (cx - perPixel * width / 2, cx + perPixel * width / 2, cy - perPixel * height / 2, cy + perPixel * height / 2)
     }
 
     /// The range of `values` widened by 5 % each side (and to a unit range when flat or empty).
