@@ -56,7 +56,9 @@ public struct LatentMapSVG {
         svg += "<text x=\"\(fmt(left))\" y=\"22\" font-size=\"15\">\(escapeHTML(title))</text>"
         // Axes with ticks.
         svg += "<rect x=\"\(fmt(left))\" y=\"\(fmt(top))\" width=\"\(fmt(plotW))\" height=\"\(fmt(plotH))\" fill=\"none\" stroke=\"#888\"/>"
-        let xTicks = AxisTicks.values(low: x0, high: x1), yTicks = AxisTicks.values(low: y0, high: y1)
+        // About one tick per 90 pixels, so both axes get the same tick spacing for the same scale.
+        let xTicks = AxisTicks.values(low: x0, high: x1, target: max(3, Int(plotW / 90)))
+        let yTicks = AxisTicks.values(low: y0, high: y1, target: max(3, Int(plotH / 90)))
         for t in xTicks {
             svg += "<line x1=\"\(fmt(px(t)))\" y1=\"\(fmt(top + plotH))\" x2=\"\(fmt(px(t)))\" y2=\"\(fmt(top + plotH + 5))\" stroke=\"#888\"/>"
             svg += "<text x=\"\(fmt(px(t)))\" y=\"\(fmt(top + plotH + 18))\" text-anchor=\"middle\">\(AxisTicks.label(t, ticks: xTicks))</text>"
