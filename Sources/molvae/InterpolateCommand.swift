@@ -52,7 +52,7 @@ struct InterpolateCommand: ParsableCommand {
         guard (2...1000).contains(steps) else {
             throw ValidationError("--steps must be between 2 and 1000: the path includes both endpoints, e.g. --steps 10")
         }
-        guard tries >= 1 else { throw ValidationError("--tries must be at least 1 (1 decodes each point once)") }
+        guard (1...10_000).contains(tries) else { throw ValidationError("--tries must be between 1 (one decoding per point) and 10000") }
     }
 
     func run() throws {

@@ -41,7 +41,8 @@ struct NeighborsCommand: ParsableCommand {
 
     func validate() throws {
         guard radius.isFinite, radius >= 0 else { throw ValidationError("--radius must be a non-negative number, e.g. --radius 1.5") }
-        guard n >= 1 else { throw ValidationError("--n must be at least 1") }
+        guard (1...100_000).contains(n) else { throw ValidationError("--n must be between 1 and 100000") }
+        if let tries, tries > 100_000_000 { throw ValidationError("--tries must be at most 100000000") }
         if let tries, tries < n {
             throw ValidationError("--tries \(tries) is below --n \(n): each decoded point yields at most one neighbour")
         }
