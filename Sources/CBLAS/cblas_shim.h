@@ -14,3 +14,8 @@ void spotrs_(const char *uplo, const int *n, const int *nrhs, const float *a, co
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
              double *b, const int *ldb, int *info);
+
+// LAPACK symmetric eigendecomposition (eigenvalues ascending, eigenvectors in place), used by
+// the principal components of the latent map.
+void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+            double *work, const int *lwork, int *info);

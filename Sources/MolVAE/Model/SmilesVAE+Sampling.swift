@@ -20,8 +20,12 @@ extension SmilesVAE {
     /// dropped): the worst case, for comparisons with decoders that cannot shrink the batch.
     /// With T threads the molecules are split into T groups decoded independently (molecules
     /// never interact), each with single-threaded GEMMs; results do not depend on T.
+    /// topK (when set) draws only among the k most likely tokens (ties at the k-th value kept).
+    /// rowOffset numbers the rows' random streams from rowOffset on, so a long run cut into
+    /// calls draws the same tokens as one call: row i of this call uses stream rowOffset + i.
     public func sample(latents: [Float], count: Int, maxSteps: Int = 100, temperature: Float = 1,
-                       greedy: Bool = false, seed: UInt64 = 0, stopAtEOS: Bool = true) -> SampleResult {
+                       greedy: Bool = false, seed: UInt64 = 0, stopAtEOS: Bool = true,
+                       topK: Int? = nil, rowOffset: Int = 0) -> SampleResult {
         let lat = config.latent, v = config.vocabSize, e = config.decoderEmbedding, g3 = 3 * config.hidden
         precondition(latents.count == count * lat, "latents need count * latent values")
         guard count > 0 else { return SampleResult(sequences: [], steps: 0, finished: []) }
@@ -34,13 +38,13 @@ extension SmilesVAE {
             let zp = z.baseAddress!
             if parts == 1 {
                 decode(groups[0], latents: zp, tokenGates: tokenGates.pointer, maxSteps: maxSteps, temperature: temperature,
-                       greedy: greedy, seed: seed, stopAtEOS: stopAtEOS)
+                       greedy: greedy, topK: topK, seed: seed, rowOffset: rowOffset, stopAtEOS: stopAtEOS)
             } else {
                 EngineThreads.setBLASOnly(1)
                 EngineThreads.parallelFor(parts, minPerChunk: 1) { chunk in
                     for p in chunk {
                         decode(groups[p], latents: zp, tokenGates: tokenGates.pointer, maxSteps: maxSteps, temperature: temperature,
-                               greedy: greedy, seed: seed, stopAtEOS: stopAtEOS)
+                               greedy: greedy, topK: topK, seed: seed, rowOffset: rowOffset, stopAtEOS: stopAtEOS)
                     }
                 }
                 EngineThreads.setBLASOnly(EngineThreads.blasCount)
@@ -66,7 +70,7 @@ extension SmilesVAE {
     /// survivors' state is compacted). The z part of the first layer's input gates is computed
     /// once per molecule, the token part is a row of tokenGates.
     func decode(_ group: SampleGroup, latents: UnsafePointer<Float>, tokenGates: UnsafePointer<Float>, maxSteps: Int,
-                temperature: Float, greedy: Bool, seed: UInt64, stopAtEOS: Bool) {
+                temperature: Float, greedy: Bool, topK: Int?, seed: UInt64, rowOffset: Int, stopAtEOS: Bool) {
         let lat = config.latent, h = config.hidden, layers = config.layers, v = config.vocabSize
         let e = config.decoderEmbedding, g3 = 3 * h
         let count = group.rows.count, first = group.rows.lowerBound
@@ -105,8 +109,8 @@ extension SmilesVAE {
             var kept = 0
             for a in 0..<active {
                 let row = rowOf[a]
-                let token = pick(logits.pointer + a * v, classes: v, temperature: temperature, greedy: greedy,
-                                 seed: seed, row: first + row, step: step)
+                let token = pick(logits.pointer + a * v, classes: v, temperature: temperature, greedy: greedy, topK: topK,
+                                 seed: seed, row: rowOffset + first + row, step: step)
                 if token == TokenID.eos && !group.finished[row] {
                     group.finished[row] = true
                     if stopAtEOS { continue }
@@ -138,14 +142,19 @@ extension SmilesVAE {
         return sample(latents: z, count: count, maxSteps: maxSteps, temperature: temperature, greedy: greedy, seed: seed, stopAtEOS: stopAtEOS)
     }
 
-    func pick(_ logits: UnsafeMutablePointer<Float>, classes v: Int, temperature: Float, greedy: Bool,
+    func pick(_ logits: UnsafeMutablePointer<Float>, classes v: Int, temperature: Float, greedy: Bool, topK: Int? = nil,
               seed: UInt64, row: Int, step: Int) -> Int32 {
         var best = 0
         for j in 1..<v where logits[j] > logits[best] { best = j }
-        if greedy || temperature <= 0 { return Int32(best) }
+        if greedy || temperature <= 0 || topK == 1 { return Int32(best) }
         let m = logits[best], invT = 1 / temperature
+        let floor = topK.map { topKThreshold(logits, classes: v, k: $0) } ?? -Float.infinity
         var s = Float(0)
-        for j in 0..<v { let p = Foundation.exp((logits[j] - m) * invT); logits[j] = p; s += p }
+        for j in 0..<v {
+            let p = logits[j] >= floor ? Foundation.exp((logits[j] - m) * invT) : 0
+            logits[j] = p
+            s += p
+        }
         var rng = CounterRNG(seed: seed, stream: 0x5A3B_0000_0000 ^ UInt64(row), counter: UInt64(step))
         var u = rng.nextFloat() * s
         for j in 0..<v {
@@ -153,5 +162,23 @@ extension SmilesVAE {
             if u < 0 { return Int32(j) }
         }
         return Int32(best)
+    }
+
+    /// The k-th largest logit counting tied values once each time they occur, so that keeping
+    /// every logit >= the result keeps the k best tokens plus any tied with the k-th. O(k·V)
+    /// without allocating: k is small and so is the vocabulary.
+    func topKThreshold(_ logits: UnsafePointer<Float>, classes v: Int, k: Int) -> Float {
+        guard k > 0, k < v else { return -Float.infinity }
+        var threshold = Float.infinity, taken = 0
+        while taken < k {
+            var next = -Float.infinity, ties = 0
+            for j in 0..<v where logits[j] < threshold {
+                if logits[j] > next { next = logits[j]; ties = 1 } else if logits[j] == next { ties += 1 }
+            }
+            if ties == 0 { break }
+            threshold = next
+            taken += ties
+        }
+        return threshold
     }
 }

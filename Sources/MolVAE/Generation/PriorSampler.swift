@@ -1,0 +1,52 @@
+/// One molecule generated from the prior.
+public struct GeneratedSample: Sendable, Equatable {
+    /// The sample's number in the run (0-based): it names its random streams.
+    public let index: Int
+    /// The string the decoder wrote.
+    public let raw: String
+    /// RDKit's canonical SMILES; nil when RDKit rejects `raw`.
+    public let canonical: String?
+
+    public var isValid: Bool { canonical != nil }
+}
+
+/// Draws z ~ N(0, I) and decodes it: the model as a generator.
+///
+/// Sample i draws its latent point from the counter stream named by i and decodes from the
+/// decoder stream named by i, so for a seed the i-th molecule is the same whatever the batch
+/// size or thread count (and a run's first batch equals `SmilesVAE.sampleFromPrior`).
+public final class PriorSampler {
+    public let decoder: LatentDecoder
+    public var temperature: Float
+    public var topK: Int?
+    public var greedy: Bool
+    public var seed: UInt64
+
+    public init(_ trained: TrainedModel, temperature: Float = 1, topK: Int? = nil, greedy: Bool = false, seed: UInt64 = 0) {
+        decoder = LatentDecoder(trained)
+        self.temperature = temperature
+        self.topK = topK
+        self.greedy = greedy
+        self.seed = seed
+    }
+
+    /// The prior points of samples first ..< first + count, [count, latent].
+    public func latents(first: Int, count: Int) -> [Float] {
+        let lat = decoder.model.config.latent
+        var z = [Float](repeating: 0, count: count * lat)
+        for b in 0..<count {
+            var rng = CounterRNG(seed: seed, stream: 0x5A4D_0000_0000 ^ UInt64(first + b))
+            for j in 0..<lat { z[b * lat + j] = rng.nextNormal() }
+        }
+        return z
+    }
+
+    /// Samples first ..< first + count, judged by RDKit.
+    public func samples(first: Int, count: Int) -> [GeneratedSample] {
+        guard count > 0 else { return [] }
+        let decoded = decoder.decodings(latents: latents(first: first, count: count), count: count, tries: 1,
+                                        temperature: temperature, topK: topK, seed: seed, firstIndex: first, greedy: greedy)
+        let canonical = MoleculeCanonicaliser.canonical(decoded.raw)
+        return (0..<count).map { GeneratedSample(index: first + $0, raw: decoded.raw[$0], canonical: canonical[$0]) }
+    }
+}

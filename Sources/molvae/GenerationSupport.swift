@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import MolVAE
+
+/// Options every generation command shares: which model, which random streams, how many threads,
+/// where the CSV goes.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Model file (.safetensors from molvae train; default: the shipped Models/default.safetensors).")
+    var model: String?
+
+    @Option(help: "Seed of every random stream (same seed, same output, whatever --threads).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Threads: the decoder's, OpenBLAS's and RDKit's together.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .shortAndLong, help: "Output CSV, written atomically (default: standard output).")
+    var out: String?
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// Sets the thread count and loads the model (a missing or foreign file is a clear error).
+    func load() throws -> TrainedModel {
+        EngineThreads.set(threads)
+        return try TrainedModel.load(path: model)
+    }
+}
+
+/// A CSV destination: a file written atomically (renamed into place on `commit`), or standard
+/// output, buffered either way.
+final class CSVSink {
+    private let writer: AtomicFileWriter?
+    private var buffer = ""
+
+    init(path: String?) throws {
+        writer = try path.map { try AtomicFileWriter(path: $0) }
+    }
+
+    func write(_ text: String) throws {
+        buffer += text
+        if buffer.utf8.count >= 1 << 16 { try flush() }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        if let writer { try writer.write(buffer) } else { FileHandle.standardOutput.write(Data(buffer.utf8)) }
+        buffer = ""
+    }
+
+    func commit() throws {
+        try flush()
+        try writer?.commit()
+    }
+}
+
+/// Writes to standard error.
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Progress of a long run on standard error: a line redrawn in place on a terminal (4 times a
+/// second at most), a plain line every 30 s otherwise.
+final class ProgressLine {
+    let terminal = isatty(2) != 0
+    let started = Date()
+    private var last = Date()
+    private var open = false
+
+    var elapsed: Double { Date().timeIntervalSince(started) }
+
+    func update(_ text: @autoclosure () -> String) {
+        let now = Date()
+        guard now.timeIntervalSince(last) >= (terminal ? 0.25 : 30) else { return }
+        last = now
+        if terminal {
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(text())".utf8))
+            open = true
+        } else {
+            note(text())
+        }
+    }
+
+    func finish() {
+        if open { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        open = false
+    }
+}
+
+func fixed(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
+
+/// A failure of a command's run (not of its arguments): ArgumentParser prints it and exits 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
