@@ -7,12 +7,15 @@ void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 
 // LAPACK (shipped inside OpenBLAS): Cholesky factorisation and solve, used by the
-// Gaussian-process optimiser; the symmetric eigensolver, used by CMA-ES.
+// Gaussian-process optimiser.
 void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info);
 void spotrs_(const char *uplo, const int *n, const int *nrhs, const float *a, const int *lda,
              float *b, const int *ldb, int *info);
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
              double *b, const int *ldb, int *info);
+
+// LAPACK symmetric eigendecomposition (eigenvalues ascending, eigenvectors in place), used by
+// the principal components of the latent map and by CMA-ES.
 void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
             double *work, const int *lwork, int *info);

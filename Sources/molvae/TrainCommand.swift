@@ -57,6 +57,12 @@ struct TrainCommand: ParsableCommand {
     var freeBits = 0.0
     @Option(help: "Probability of replacing a decoder input token by <unk>; 0 = off.")
     var wordDropout: Float = 0
+    @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
+    var lrSchedule = "constant"
+    @Option(help: "Warm-up steps of the cosine schedule.")
+    var lrWarmup = 0
+    @Option(help: "Final learning rate of the cosine schedule (default: --lr / 10).")
+    var lrMin: Float?
     @Option(help: "Weight of the property head's MSE (logP, QED, SA); 0 = no head.")
     var propertyWeight: Float = 1
     @Option(help: "Gradient clipping: maximum global L2 norm.")
@@ -69,6 +75,8 @@ struct TrainCommand: ParsableCommand {
     var validFraction = 0.05
     @Option(help: "Write a checkpoint every this many steps (0: only at the end and on a signal).")
     var checkpointEvery = 1000
+    @Option(help: "Also evaluate every this many steps (0: only at each epoch end and the finish).")
+    var evalEvery = 0
     @Option(help: "Prior samples checked by RDKit at each evaluation.")
     var samples = 1000
     @Option(help: "Seed of every random stream (initialisation, shuffling, noise, dropout, split).")
@@ -88,6 +96,12 @@ struct TrainCommand: ParsableCommand {
         guard lr > 0, beta >= 0, klWarmup >= 0, freeBits >= 0, propertyWeight >= 0, clip > 0 else {
             throw ValidationError("--lr and --clip must be positive; --beta, --kl-warmup, --free-bits, --property-weight non-negative")
         }
+        guard ["constant", "cosine"].contains(lrSchedule) else { throw ValidationError("--lr-schedule must be constant or cosine") }
+        if lrSchedule == "cosine" && epochs == nil && maxSteps == nil {
+            throw ValidationError("--lr-schedule cosine decays to --lr-min at the last step, so it needs --epochs N or --max-steps S")
+        }
+        guard evalEvery >= 0 else { throw ValidationError("--eval-every must be non-negative") }
+        guard lrWarmup >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }
         guard (0...1).contains(wordDropout) else { throw ValidationError("--word-dropout must be between 0 and 1") }
         guard (0..<1).contains(validFraction) else { throw ValidationError("--valid-fraction must be in [0, 1)") }
         guard ["linear", "sigmoid", "cyclical"].contains(anneal) else { throw ValidationError("--anneal must be linear, sigmoid or cyclical") }
@@ -159,6 +173,11 @@ struct TrainCommand: ParsableCommand {
         case "cyclical": options.klAnnealing = klWarmup > 0 ? .cyclical(periodSteps: klWarmup, rampFraction: 0.5) : .constant
         default: options.klAnnealing = klWarmup > 0 ? .linear(warmupSteps: klWarmup) : .constant
         }
+        if lrSchedule == "cosine" {
+            let perEpoch = (train.count + batch - 1) / batch
+            let total = [maxSteps, epochs.map { $0 * perEpoch }].compactMap { $0 }.min()!
+            options.learningRateSchedule = .warmupCosine(peak: lr, minimum: lrMin ?? lr / 10, warmupSteps: lrWarmup, totalSteps: total)
+        }
         options.freeBits = freeBits
         options.wordDropout = wordDropout
         options.propertyWeight = propertyWeight
@@ -169,6 +188,7 @@ struct TrainCommand: ParsableCommand {
         options.maxMinutes = maxMinutes
         options.checkpointEvery = checkpointEvery
         options.priorSamples = samples
+        options.evaluateEvery = evalEvery > 0 ? evalEvery : nil
         options.maxSampleSteps = maxLength + 1
 
         var config = VAEConfig(vocabSize: vocabulary.count)

@@ -54,10 +54,10 @@ public struct DecodedMolecule: Sendable, Equatable {
             counts[key, default: 0] += 1
             if firstSeen[key] == nil { firstSeen[key] = i }
         }
-        var bestKey = "", bestCount = 0, bestFirst = Int.max
+        var bestCount = 0, bestFirst = Int.max
         for (key, n) in counts {
             let first = firstSeen[key]!
-            if n > bestCount || (n == bestCount && first < bestFirst) { (bestKey, bestCount, bestFirst) = (key, n, first) }
+            if n > bestCount || (n == bestCount && first < bestFirst) { (bestCount, bestFirst) = (n, first) }
         }
         return DecodedMolecule(raw: raw[bestFirst], canonical: canonical[bestFirst], tokens: tokens[bestFirst], count: bestCount,
                                validCount: validCount, tries: raw.count)

@@ -68,6 +68,8 @@ public enum CurvesSVG {
         guard !all.isEmpty else { return out + "<text x=\"\(x0 + width / 2)\" y=\"\(height / 2)\" text-anchor=\"middle\">no data yet</text>\n" }
         var xMin = all.map(\.0).min()!, xMax = all.map(\.0).max()!
         var yMin = min(0, all.map(\.1).min()!), yMax = all.map(\.1).max()!
+        // Steps are whole numbers: tick at distinct whole steps (one tick for a single evaluation).
+        let xTicks = xMax > xMin ? Array(Set((0...4).map { (xMin + (xMax - xMin) * Double($0) / 4).rounded() })).sorted() : [xMin]
         if xMax <= xMin { xMin -= 1; xMax += 1 }
         if yMax <= yMin { yMax = yMin + 1 }
         func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * (right - left) }
@@ -78,17 +80,18 @@ public enum CurvesSVG {
             let y = yMin + (yMax - yMin) * Double(i) / 4
             out += "<line x1=\"\(f(left))\" x2=\"\(f(right))\" y1=\"\(f(py(y)))\" y2=\"\(f(py(y)))\" stroke=\"#eee\"/>"
             out += "<text x=\"\(f(left - 4))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(label(y))</text>\n"
-            let x = xMin + (xMax - xMin) * Double(i) / 4
-            out += "<text x=\"\(f(px(x)))\" y=\"\(f(bottom + 14))\" text-anchor=\"middle\">\(label(x))</text>\n"
+        }
+        for x in xTicks {
+            out += "<text class=\"xtick\" x=\"\(f(px(x)))\" y=\"\(f(bottom + 14))\" text-anchor=\"middle\">\(label(x))</text>\n"
         }
         out += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(bottom + 28))\" text-anchor=\"middle\">step</text>\n"
         for (k, s) in series.enumerated() where !s.values.isEmpty {
             let points = s.values.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
             out += "<polyline fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"1.8\" points=\"\(points)\"/>\n"
             for v in s.values { out += "<circle cx=\"\(f(px(v.0)))\" cy=\"\(f(py(v.1)))\" r=\"2\" fill=\"\(s.color)\"/>" }
-            let lx = left + Double(k % 2) * 190, ly = bottom + 42 + Double(k / 2) * 0
-            out += "\n<rect x=\"\(f(lx + Double(k / 2) * 95))\" y=\"\(f(ly - 8))\" width=\"10\" height=\"3\" fill=\"\(s.color)\"/>"
-            out += "<text x=\"\(f(lx + Double(k / 2) * 95 + 14))\" y=\"\(f(ly - 4))\">\(s.name)</text>\n"
+            let lx = left + Double(k) * 95, ly = bottom + 42
+            out += "\n<rect x=\"\(f(lx))\" y=\"\(f(ly - 8))\" width=\"10\" height=\"3\" fill=\"\(s.color)\"/>"
+            out += "<text x=\"\(f(lx + 14))\" y=\"\(f(ly - 4))\">\(s.name)</text>\n"
         }
         return out
     }

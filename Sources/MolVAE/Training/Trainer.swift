@@ -142,7 +142,9 @@ public final class Trainer {
             if let minutes = options.maxMinutes, Date().timeIntervalSince(started) >= minutes * 60 { reason = .timeLimit; break }
             try step()
             state.elapsedSeconds = startElapsed + Date().timeIntervalSince(started)
-            if state.batchInEpoch == 0 && options.evaluateEachEpoch && !finished {
+            let epochEnd = state.batchInEpoch == 0 && options.evaluateEachEpoch
+            let interval = (options.evaluateEvery ?? 0) > 0 && state.step % options.evaluateEvery! == 0
+            if (epochEnd || interval) && !finished {
                 try evaluateAndRecord()
             }
             // A checkpoint is only written after a good step, so the last one is always a good one.
@@ -194,6 +196,7 @@ public final class Trainer {
         let total = loss.recon + klWeight * klTerm + Double(options.propertyWeight) * propertyLoss
         let ok = total.isFinite && norm.isFinite
         if ok {
+            if let schedule = options.learningRateSchedule { optimizer.learningRate = schedule.rate(at: step) }
             optimizer.update()
             state.consecutiveFailures = 0
             sums.loss += total; sums.recon += loss.recon; sums.kl += loss.kl; sums.property += propertyLoss; sums.steps += 1

@@ -2,6 +2,8 @@
 public struct TrainingOptions: Codable, Sendable, Equatable {
     public var batchSize = 256
     public var learningRate: Float = 1e-3
+    /// How the learning rate changes with the step; nil keeps `learningRate` constant.
+    public var learningRateSchedule: LearningRateSchedule?
     public var beta = 1.0
     public var klAnnealing: KLAnnealing = .constant
     /// λ nats per latent dimension; 0 turns free bits off.
@@ -26,6 +28,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var maxConsecutiveFailures = 10
     /// Evaluate at the end of every epoch (and always at the finish).
     public var evaluateEachEpoch = true
+    /// Also evaluate every this many steps (nil or 0: only at epoch ends and the finish).
+    public var evaluateEvery: Int?
 
     public init() {}
 }
