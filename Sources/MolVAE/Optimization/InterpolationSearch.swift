@@ -20,9 +20,9 @@ enum InterpolationSearch {
         var nextReference = 0
         var randomPaths = 0
         var takeBest = true
-        let typicalDistance: Float = {
-            let d = references.targets.map { t in zip(t.mu, z0).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot() }
-            return d.isEmpty ? 1 : max(d.reduce(0, +) / Float(d.count), 1e-3)
+        let typicalDistance: Double = {
+            let d = references.targets.map { LatentPath.distance($0.mu, z0) }
+            return d.isEmpty ? 1 : max(d.reduce(0, +) / Double(d.count), 1e-3)
         }()
         while !context.oracle.isExhausted {
             var target: [Float]?
@@ -36,16 +36,12 @@ enum InterpolationSearch {
                 nextReference += 1
             }
             if target == nil {
-                var rng = context.rng(0x494E_5450, randomPaths)
+                target = SphereDirections.point(around: z0, radius: typicalDistance, index: randomPaths, seed: context.seed)
                 randomPaths += 1
-                let direction = (0..<z0.count).map { _ in rng.nextNormal() }
-                let norm = max(direction.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot(), 1e-6)
-                target = zip(z0, direction).map { $0 + typicalDistance * $1 / norm }
             }
             takeBest.toggle()
-            let path = (1...s.pathPoints).map { k -> [Float] in
-                let t = Float(k) / Float(s.pathPoints)
-                return zip(z0, target!).map { (1 - t) * $0 + t * $1 }
+            let path = (1...s.pathPoints).map {
+                LatentPath.point(from: z0, to: target!, t: Double($0) / Double(s.pathPoints), method: .linear)
             }
             // Unconstrained: one batch. Constrained: small batches, stopping after `patience`
             // infeasible molecules in a row.
