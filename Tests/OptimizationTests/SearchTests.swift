@@ -61,6 +61,24 @@ import Testing
         }
     }
 
+    /// The oracle cuts a batch at the budget, and every call counts: repeats and all.
+    @Test func oracleCutsBatchesAtTheBudget() throws {
+        let tiny = try TinyModel.load()
+        let (start, _) = try Self.setUp(tiny)
+        let oracle = MoleculeOracle(objective: Self.objective, budget: 7, decoder: LatentDecoder(tiny), constraint: nil)
+        let same = [[Float]](repeating: start.mu, count: 5)
+        let first = oracle.evaluate(same)
+        #expect(first.count == 5 && oracle.calls == 5)
+        #expect(first.map(\.call) == [1, 2, 3, 4, 5])
+        // The same point decodes to the same molecule: new once, then looked up (still a call).
+        #expect(first.filter(\.isNew).count <= 1)
+        #expect(Set(first.map(\.smiles)).count == 1)
+        let second = oracle.evaluate(same)
+        #expect(second.count == 2 && oracle.calls == 7 && oracle.isExhausted)
+        #expect(oracle.evaluate(same).isEmpty && oracle.calls == 7)
+        #expect(oracle.found.count <= 1)
+    }
+
     @Test(arguments: SearchMethod.allCases)
     func neverReportsAMoleculeBelowTheSimilarityMinimum(_ method: SearchMethod) throws {
         // The twelve are dissimilar to each other: at 0.2 some decoded molecules pass and some do not.

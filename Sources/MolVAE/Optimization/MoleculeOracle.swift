@@ -60,8 +60,8 @@ public final class MoleculeOracle {
     public private(set) var validCalls = 0
     /// Every distinct feasible molecule, in the order met.
     public private(set) var found: [FoundMolecule] = []
-    /// Distinct valid molecules met (feasible or not).
-    public var distinctMolecules: Int { cache.count }
+    /// Distinct valid molecules met and scored (feasible or not).
+    public var distinctMolecules: Int { met.count }
     /// Called after every batch of calls (progress).
     public var onBatch: ((MoleculeOracle) -> Void)?
 

@@ -21,8 +21,8 @@ public struct SearchSettings: Sendable {
     /// constraint (similarity is still computed and reported when there is a start).
     public var minSimilarity: Double?
     public var similarity: SimilarityMeasure = .counts
-    /// How many points to decode per oracle batch at most (bounds memory; not a result-changing
-    /// setting for gradient and interpolation).
+    /// How many points to decode per oracle batch at most (bounds memory; results do not depend
+    /// on it: a point's decoding depends only on the point and its call number).
     public var decodeBatch = 256
 
     /// Gradient ascent: latent distance moved per iteration along the normalised gradient.
