@@ -47,6 +47,14 @@ struct TrainCommand: ParsableCommand {
     var hidden = 512
     @Option(help: "GRU layers.")
     var layers = 1
+    @Option(help: "Encoder Conv1d output channels, comma-separated, one per layer (the pooled vector has the last layer's width).")
+    var convChannels = "9,9,10"
+    @Option(help: "Encoder Conv1d kernel sizes, comma-separated, one per layer.")
+    var convKernels = "9,9,11"
+    @Option(help: "Reduction of the last conv layer over each molecule's tokens: mean or max.")
+    var pooling = "mean"
+    @Option(help: "Encoder dense layer width (between the pooled vector and mu/log-variance).")
+    var dense = 256
     @Option(help: "Weight of the KL term after warm-up.")
     var beta = 1.0
     @Option(help: "KL warm-up steps (0: full weight from the start).")
@@ -100,11 +108,23 @@ struct TrainCommand: ParsableCommand {
         if lrSchedule == "cosine" && epochs == nil && maxSteps == nil {
             throw ValidationError("--lr-schedule cosine decays to --lr-min at the last step, so it needs --epochs N or --max-steps S")
         }
+        guard let channels = Self.sizes(convChannels), let kernels = Self.sizes(convKernels), channels.count == kernels.count else {
+            throw ValidationError("--conv-channels and --conv-kernels need the same number of positive integers, e.g. 32,64,128 and 9,9,11")
+        }
+        guard PoolingKind(rawValue: pooling) != nil else { throw ValidationError("--pooling must be mean or max") }
+        guard dense >= 1 else { throw ValidationError("--dense must be at least 1") }
         guard evalEvery >= 0 else { throw ValidationError("--eval-every must be non-negative") }
         guard lrWarmup >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }
         guard (0...1).contains(wordDropout) else { throw ValidationError("--word-dropout must be between 0 and 1") }
         guard (0..<1).contains(validFraction) else { throw ValidationError("--valid-fraction must be in [0, 1)") }
         guard ["linear", "sigmoid", "cyclical"].contains(anneal) else { throw ValidationError("--anneal must be linear, sigmoid or cyclical") }
+    }
+
+    /// "32,64,128" -> [32, 64, 128]; nil unless every part is a positive integer.
+    static func sizes(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        return parts.map { $0! }
     }
 
     func fail(_ message: String) -> ExitCode {
@@ -195,6 +215,11 @@ struct TrainCommand: ParsableCommand {
         config.latent = latent
         config.hidden = hidden
         config.layers = layers
+        config.convChannels = Self.sizes(convChannels)!
+        config.convKernels = Self.sizes(convKernels)!
+        config.convDilations = Array(repeating: 1, count: config.convChannels.count)
+        config.pooling = PoolingKind(rawValue: pooling)!
+        config.dense = dense
         config.maxBatch = batch
         config.maxTokens = maxLength
         let model = try checkpoint?.model ?? SmilesVAE(config: config, seed: seed)
