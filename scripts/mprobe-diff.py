@@ -26,7 +26,7 @@ RUNTIME = ('libc.so', 'libswiftCore.so', 'libstdc++.so', 'ld-linux', 'libgcc_s.s
 
 def frame_object(frame):
     """The library or executable of a frame ('symbol@/path' or '/path+hex')."""
-    m = re.fullmatch(r'.*@(/.+)', frame) or re.fullmatch(r'(/.+)\+[0-9a-f]+', frame)
+    m = re.fullmatch(r'[^@]+@(.+)', frame) or re.fullmatch(r'(.+)\+[0-9a-f]+', frame)
     return os.path.basename(m.group(1)) if m else '?'
 
 
@@ -41,9 +41,9 @@ def origin(stack):
 def resolve(frame):
     """'symbol@/path' -> symbol; '/path/obj+hex' -> function name via addr2line when the
     object has symbols."""
-    if re.fullmatch(r'[^/]+@/.+', frame):
-        return frame.split('@/', 1)[0]
-    m = re.fullmatch(r'(/.+)\+([0-9a-f]+)', frame)
+    if re.fullmatch(r'[^@]+@.+', frame):
+        return frame.split('@', 1)[0]
+    m = re.fullmatch(r'(.+)\+([0-9a-f]+)', frame)
     if not m or not os.path.exists(m.group(1)):
         return frame
     if frame not in _resolved:

@@ -50,15 +50,13 @@ import Testing
         }
     }
 
-    /// A full loop runs each chunk on its own thread: the pool really is parallel.
+    /// A full loop runs each chunk on its own thread (chunk i on thread i, the caller taking
+    /// chunk 0): the pool really is parallel.
     @Test func chunksRunOnDistinctThreads() {
         let loops = ParallelLoops(threads: 4)
         #expect(loops.runningWorkers == 3)
         let coverage = Coverage(count: 400)
-        loops.parallelFor(400) { range in
-            coverage.record(range)
-            usleep(2000)   // every worker gets its chunk even if one wakes late
-        }
+        loops.parallelFor(400) { coverage.record($0) }
         #expect(coverage.everyIndexOnce)
         #expect(coverage.distinctThreads == 4)
         #expect(coverage.chunks.withLock { $0.contains { pthread_equal($0.thread, pthread_self()) != 0 } })
@@ -118,10 +116,7 @@ import Testing
             #expect(loops.threads == threads)
             #expect(loops.runningWorkers == threads - 1)
             let coverage = Coverage(count: 50)
-            loops.parallelFor(50) { range in
-                coverage.record(range)
-                usleep(1000)
-            }
+            loops.parallelFor(50) { coverage.record($0) }
             #expect(coverage.everyIndexOnce)
             #expect(coverage.ranges == Self.expectedRanges(count: 50, chunks: threads))
             #expect(coverage.distinctThreads == threads)
@@ -140,6 +135,23 @@ import Testing
         loops.parallelFor(9) { coverage.record($0) }
         #expect(loops.runningWorkers == 2)
         #expect(coverage.ranges == Self.expectedRanges(count: 9, chunks: 3))
+    }
+
+    /// The allocation-free form: the body as a value the workers read through a pointer.
+    struct RecordWork: ParallelWork {
+        let coverage: Coverage
+        func run(_ range: Range<Int>) { coverage.record(range) }
+    }
+
+    @Test func parallelWorkValuesCoverEveryIndex() {
+        let loops = ParallelLoops(threads: 3)
+        for count in [2, 3, 10, 999] {
+            let coverage = Coverage(count: count)
+            loops.parallelFor(count, work: RecordWork(coverage: coverage))
+            #expect(coverage.everyIndexOnce)
+            #expect(coverage.ranges == Self.expectedRanges(count: count, chunks: min(3, count)))
+            #expect(coverage.distinctThreads == min(3, count))
+        }
     }
 
     /// The process-wide entry point runs on the same machinery.
