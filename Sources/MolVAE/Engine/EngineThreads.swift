@@ -1,18 +1,17 @@
 import CBLAS
-import Dispatch
 
 /// The one place that owns the thread count: OpenBLAS's pool and our own parallel loops
 /// are sized together so they never oversubscribe the cores.
 public enum EngineThreads {
-    nonisolated(unsafe) private static var current = 1
+    static let loops = ParallelLoops()
     nonisolated(unsafe) private static var blas = 1
 
-    public static var count: Int { current }
+    public static var count: Int { loops.threads }
 
     public static func set(_ threads: Int) {
-        current = max(1, threads)
-        blas = current
-        openblas_set_num_threads(Int32(current))
+        loops.setThreads(threads)
+        blas = loops.threads
+        openblas_set_num_threads(Int32(blas))
     }
 
     /// OpenBLAS's pool alone, for experiments (e.g. our loops on 2 threads, BLAS on 1).
@@ -28,23 +27,19 @@ public enum EngineThreads {
         openblas_set_num_threads(Int32(blas))
     }
 
-    /// Runs body(chunk, range) over `count` items split into at most `threads` contiguous chunks.
-    /// Results never depend on the thread count as long as body writes only its own range.
+    /// Runs body(range) over `count` items split into at most `threads` contiguous chunks, on
+    /// long-lived worker threads (`ParallelLoops`, `WorkerPool`). Results never depend on the
+    /// thread count as long as body writes only its own range. Calls from inside a chunk, or from
+    /// several threads at once, are safe: they run their chunks inline. A closure costs one small
+    /// allocation per call that reaches the pool; loops inside the training step use
+    /// `parallelFor(_:minPerChunk:work:)`, which allocates nothing.
     public static func parallelFor(_ count: Int, minPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        let chunks = min(current, max(1, count / max(1, minPerChunk)))
-        if chunks <= 1 { body(0..<count); return }
-        // The chunks write disjoint ranges; the box only silences the Sendable check.
-        withoutActuallyEscaping(body) { escapable in
-            let box = UncheckedBox(escapable)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = count * c / chunks, hi = count * (c + 1) / chunks
-                if lo < hi { box.value(lo..<hi) }
-            }
-        }
+        loops.parallelFor(count, minPerChunk: minPerChunk, body)
     }
-}
 
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+    /// `parallelFor` with the body as a value (the workers read it through a pointer): no
+    /// allocation per call.
+    public static func parallelFor<Work: ParallelWork>(_ count: Int, minPerChunk: Int = 1, work: Work) {
+        loops.parallelFor(count, minPerChunk: minPerChunk, work: work)
+    }
 }

@@ -145,7 +145,7 @@ public final class GRU {
             hiddenN[l].reserve(n * h)
             previous[l].reserve(n * h)
             outputs[l].reserve(n * h)
-            inParallelRowGroups(layout) { rows in forwardSteps(layer: l, rows: rows, layout: layout, h0: h0, h0Stride: h0Stride) }
+            inParallelRowGroups(layout, RowGroupSteps(gru: self, layer: l, layout: layout, pass: .forward(h0: h0, h0Stride: h0Stride)))
         }
         return outputs[layers - 1].pointer
     }
@@ -156,9 +156,9 @@ public final class GRU {
     /// rows syncs twice per step), and the gate loops run in parallel with the other group's GEMM.
     private var groupBounds: [Int] = []
 
-    func inParallelRowGroups(_ layout: TimeMajorLayout, _ body: (Range<Int>) -> Void) {
+    func inParallelRowGroups(_ layout: TimeMajorLayout, _ steps: RowGroupSteps) {
         let parts = min(EngineThreads.count, max(1, layout.batch / 8))
-        if parts <= 1 { body(0..<layout.batch); return }
+        if parts <= 1 { steps.run(rows: 0..<layout.batch); return }
         groupBounds.removeAll(keepingCapacity: true)
         groupBounds.append(0)
         var acc = 0
@@ -168,10 +168,34 @@ public final class GRU {
         }
         while groupBounds.count <= parts { groupBounds.append(layout.batch) }
         EngineThreads.setBLASOnly(1)
-        EngineThreads.parallelFor(parts, minPerChunk: 1) { chunk in
-            for p in chunk where groupBounds[p] < groupBounds[p + 1] { body(groupBounds[p]..<groupBounds[p + 1]) }
-        }
+        EngineThreads.parallelFor(parts, minPerChunk: 1, work: steps)
         EngineThreads.setBLASOnly(EngineThreads.blasCount)
+    }
+
+    /// One layer's recurrence over a set of row groups: the parallel loop body of
+    /// `inParallelRowGroups`, a value rather than a closure so the loop allocates nothing.
+    struct RowGroupSteps: ParallelWork {
+        enum Pass {
+            case forward(h0: UnsafePointer<Float>, h0Stride: Int)
+            case backward(dOut: UnsafePointer<Float>)
+        }
+        let gru: GRU
+        let layer: Int
+        let layout: TimeMajorLayout
+        let pass: Pass
+
+        /// Row groups `groups` (indices into `groupBounds`).
+        func run(_ groups: Range<Int>) {
+            let bounds = gru.groupBounds
+            for p in groups where bounds[p] < bounds[p + 1] { run(rows: bounds[p]..<bounds[p + 1]) }
+        }
+
+        func run(rows: Range<Int>) {
+            switch pass {
+            case let .forward(h0, h0Stride): gru.forwardSteps(layer: layer, rows: rows, layout: layout, h0: h0, h0Stride: h0Stride)
+            case let .backward(dOut): gru.backwardSteps(layer: layer, rows: rows, layout: layout, dOut: dOut)
+            }
+        }
     }
 
     /// All steps of layer l for sequences `rows` (a contiguous group of the sorted batch).
@@ -213,26 +237,9 @@ public final class GRU {
         let carry = dCarry.reserve(batch * h)
         var dTop = dOut
         for l in stride(from: layers - 1, through: 0, by: -1) {
-            let gates = gateValues[l].pointer, hn = hiddenN[l].pointer, prev = previous[l].pointer
-            let whh = weightHH[l].value
+            let prev = previous[l].pointer
             carry.update(repeating: 0, count: batch * h)
-            let dy = dTop
-            inParallelRowGroups(layout) { rows in
-                let lo = rows.lowerBound
-                for t in stride(from: layout.steps - 1, through: 0, by: -1) {
-                    let a = min(layout.active[t], rows.upperBound), base = layout.stepOffsets[t]
-                    guard a > lo else { continue }
-                    let carried = t + 1 < layout.steps ? layout.active[t + 1] : 0
-                    for b in lo..<a {
-                        let row = base + b
-                        gruRowBackward(gates: gates + row * g3, hn: hn + row * h, hPrev: prev + row * h, dOut: dy + row * h,
-                                       carry: carry + b * h, hasCarry: b < carried, dInput: dgi + row * g3,
-                                       dHidden: dgh + row * g3, h)
-                    }
-                    // carry += dgh_t W_hh: the gradient reaching h_{t-1} through the recurrence.
-                    sgemm(false, false, a - lo, h, g3, 1, dgh + (base + lo) * g3, g3, whh, h, 1, carry + lo * h, h)
-                }
-            }
+            inParallelRowGroups(layout, RowGroupSteps(gru: self, layer: l, layout: layout, pass: .backward(dOut: dTop)))
             for b in 0..<batch { (dh0 + b * h0Stride + l * h).update(from: carry + b * h, count: h) }
             // All steps at once: dW_hh += dgh^T h_prev, biases are column sums.
             sgemm(true, false, g3, h, n, 1, dgh, g3, prev, h, 1, weightHH[l].grad, h)
@@ -267,6 +274,30 @@ public final class GRU {
                 sgemm(false, false, batch, c, g3, 1, dcg, g3, weightIH[0].value + inputSize, ldc, 0, constantGrad.reserve(batch * c), c)
             }
             dTop = dx
+        }
+    }
+
+    /// All steps of layer l backwards for sequences `rows`: per-row gate gradients into
+    /// dInputGates/dHiddenGates and the recurrent gradient into dCarry, from dOut (the layer's
+    /// output gradient) and the forward pass's saved gates.
+    func backwardSteps(layer l: Int, rows: Range<Int>, layout: TimeMajorLayout, dOut dy: UnsafePointer<Float>) {
+        let h = hiddenSize, g3 = 3 * h
+        let gates = gateValues[l].pointer, hn = hiddenN[l].pointer, prev = previous[l].pointer
+        let dgi = dInputGates.pointer, dgh = dHiddenGates.pointer, carry = dCarry.pointer
+        let whh = weightHH[l].value
+        let lo = rows.lowerBound
+        for t in stride(from: layout.steps - 1, through: 0, by: -1) {
+            let a = min(layout.active[t], rows.upperBound), base = layout.stepOffsets[t]
+            guard a > lo else { continue }
+            let carried = t + 1 < layout.steps ? layout.active[t + 1] : 0
+            for b in lo..<a {
+                let row = base + b
+                gruRowBackward(gates: gates + row * g3, hn: hn + row * h, hPrev: prev + row * h, dOut: dy + row * h,
+                               carry: carry + b * h, hasCarry: b < carried, dInput: dgi + row * g3,
+                               dHidden: dgh + row * g3, h)
+            }
+            // carry += dgh_t W_hh: the gradient reaching h_{t-1} through the recurrence.
+            sgemm(false, false, a - lo, h, g3, 1, dgh + (base + lo) * g3, g3, whh, h, 1, carry + lo * h, h)
         }
     }
 
