@@ -311,8 +311,10 @@ final class TrainProgress {
     func evaluation(_ m: EvaluationMetrics) {
         closeLine()
         let r2 = ["logp", "qed", "sa"].compactMap { k in m.propertyR2[k].map { String(format: "%@ %.3f", k, $0) } }.joined(separator: " ")
+        // m.epoch counts finished epochs; mid-epoch evaluations name the epoch in progress, as the progress line does.
+        let epoch = m.epoch + (trainer.state.batchInEpoch > 0 ? 1 : 0)
         write(String(format: "eval step %d epoch %d: valid ELBO %.4f (recon %.4f kl %.4f) token acc %.4f active units %d R² [%@] "
-                     + "prior validity %.3f uniqueness %.3f\n", m.step, m.epoch, m.validELBO, m.validRecon, m.validKL, m.tokenAccuracy,
+                     + "prior validity %.3f uniqueness %.3f\n", m.step, epoch, m.validELBO, m.validRecon, m.validKL, m.tokenAccuracy,
                      m.activeUnits, r2, m.validity, m.uniqueness))
     }
 
