@@ -20,6 +20,7 @@ struct TrainCommand: ParsableCommand {
               molvae train --data Data/moses-train-250k.smi.gz --out runs/a --epochs 10
               molvae train --data train.smi --valid valid.smi --out runs/b --max-minutes 30 --kl-warmup 5000 --anneal sigmoid --free-bits 0.1 --word-dropout 0.1
               molvae train --data train.smi --out runs/b --max-minutes 30 --resume
+              molvae train --data Data/moses-train-250k.smi.gz --out runs/c --max-steps 15000 --hidden 256 --batch 128 --free-bits 0.3 --kl-warmup 1000 --lr-schedule cosine --eval-every 1000
             """
     )
 
