@@ -52,8 +52,10 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GenerationTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OptimizationTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        // The tiny model memorised in-process that the generation and optimisation tests share.
+        .target(name: "MolVAETestSupport", dependencies: ["MolVAE"], path: "Tests/TestSupport", resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenerationTests", dependencies: ["MolVAE", "MolVAETestSupport"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["MolVAE", "MolVAETestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

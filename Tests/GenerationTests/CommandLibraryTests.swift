@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 func temporaryFile(_ name: String, _ text: String) throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)-\(name)").path

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// Latent points to decode: the twelve molecules' means and some prior draws (which the tiny
 /// model decodes into a mix of valid and invalid strings).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct EncodingTests {
     /// A memorised molecule, written differently, is canonicalised, encoded and comes back.

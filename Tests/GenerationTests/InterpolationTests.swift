@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct InterpolationTests {
     /// Two memorised molecules that greedy decoding gives back from their means.

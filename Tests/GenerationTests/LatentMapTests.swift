@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct LatentMapTests {
     /// A map of a file with unencodable lines: one dot per encodable molecule, PCA coordinates

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct LikelihoodTests {
     /// Summed over the batch, −log p(x | z = mu) is forward's reconstruction loss times the batch.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct NeighborsTests {
     @Test func directionsAreUnitLengthSeededAndDistinct() {

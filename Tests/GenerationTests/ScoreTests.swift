@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct ScoreTests {
     static let unusual = "CCCCCCCCCCCCCCCCCC"   // valid, only tiny-vocabulary tokens, nothing like the twelve

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// Inputs a search cannot use give a message that names them and says why.
 @Suite struct SearchErrorTests {

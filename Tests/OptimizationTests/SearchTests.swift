@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// The four methods on the tiny model (twelve memorised molecules, latent 8): each improves
 /// logP from the twelve's lowest-logP molecule, spends exactly its budget, never reports a

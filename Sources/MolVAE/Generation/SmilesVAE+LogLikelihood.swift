@@ -9,7 +9,7 @@ extension SmilesVAE {
     /// A separate pass rather than an output of `forward`, so training pays nothing for it. It
     /// reuses the model's workspaces: a pending `backward` is invalidated.
     public func logLikelihoods(of batch: TokenBatch, latents: [Float]) -> [Double] {
-        let lat = config.latent, h = config.hidden, layers = config.layers, v = config.vocabSize
+        let lat = config.latent, v = config.vocabSize
         precondition(latents.count == batch.count * lat, "latents need batch.count * latent values")
         guard batch.count > 0 else { return [] }
         precondition(batch.tokens.allSatisfy { $0 >= 0 && Int($0) < v }, "token ids must lie inside the vocabulary")
@@ -20,21 +20,7 @@ extension SmilesVAE {
         latents.withUnsafeBufferPointer { src in
             for i in 0..<b { (zs + i * lat).update(from: src.baseAddress! + order[i] * lat, count: lat) }
         }
-        let h0 = latentToHidden.forward(zs, rows: b)
-        Activation.tanh.forward(h0, h0, count: b * layers * h)
-        decoderLayout.set(count: b) { batch.lengths[self.order[$0]] + 1 }
-        let n = decoderLayout.total
-        let ids = decoderIds.reserve(n), tg = targets.reserve(n)
-        for i in 0..<b {
-            let row = order[i], l = batch.lengths[row]
-            for t in 0...l {
-                let r = decoderLayout.row(i, t)
-                ids[r] = t == 0 ? TokenID.bos : batch.token(row, t - 1)
-                tg[r] = t < l ? batch.token(row, t) : TokenID.eos
-            }
-        }
-        let out = gru.forward(tokens: ids, embedding: decoderEmbedding, constant: zs, h0: h0, h0Stride: layers * h, layout: decoderLayout)
-        let logits = outputHead.forward(out, rows: n)
+        let (logits, tg, _) = runDecoder(batch, z: zs, wordDropout: nil)
         var result = [Double](repeating: 0, count: b)
         for i in 0..<b {
             let row = order[i]

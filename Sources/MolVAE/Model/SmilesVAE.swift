@@ -183,7 +183,7 @@ public final class SmilesVAE {
         precondition(batch.count > 0, "empty batch")
         sortBatch(batch)
         runEncoder(batch)
-        let b = batchSize, lat = config.latent, h = config.hidden, layers = config.layers
+        let b = batchSize, lat = config.latent
         let muS = muHead.output.pointer, lvS = logvarHead.output.pointer
         unsort(muS, into: mu, width: lat)
         unsort(lvS, into: logvar, width: lat)
@@ -206,6 +206,21 @@ public final class SmilesVAE {
         let zs = z.reserve(b * lat)
         GaussianLatent.reparameterise(mu: muS, logvar: lvS, eps: eps, z: zs, count: b * lat)
 
+        let (logits, tg, n) = runDecoder(batch, z: zs, wordDropout: wordDropout)
+        let ce = SoftmaxCrossEntropy.forwardBackward(logits: logits, targets: tg, rows: n, classes: config.vocabSize,
+                                                     ignoreIndex: nil, dlogits: logits)
+        let kl = GaussianLatent.kl(mu: muS, logvar: lvS, count: b * lat)
+        hasForward = true
+        return VAELoss(recon: ce.loss / Double(b), kl: kl / Double(b), tokens: ce.count, batch: b)
+    }
+
+    /// The decoder under teacher forcing for the sorted batch (sortBatch done) and its latent
+    /// points zs (sorted order): h0 = tanh(W z), <bos> + tokens in (some replaced by <unk> under
+    /// word dropout), tokens + <eos> as targets, GRU, output head. Returns the logits and targets
+    /// (rows in decoderLayout order) and their row count. Shared by forward and logLikelihoods.
+    func runDecoder(_ batch: TokenBatch, z zs: UnsafePointer<Float>, wordDropout: WordDropout?)
+        -> (logits: UnsafeMutablePointer<Float>, targets: UnsafeMutablePointer<Int32>, rows: Int) {
+        let b = batchSize, h = config.hidden, layers = config.layers
         let h0 = latentToHidden.forward(zs, rows: b)
         Activation.tanh.forward(h0, h0, count: b * layers * h)
 
@@ -227,12 +242,7 @@ public final class SmilesVAE {
             }
         }
         let out = gru.forward(tokens: ids, embedding: decoderEmbedding, constant: zs, h0: h0, h0Stride: layers * h, layout: decoderLayout)
-        let logits = outputHead.forward(out, rows: n)
-        let ce = SoftmaxCrossEntropy.forwardBackward(logits: logits, targets: tg, rows: n, classes: config.vocabSize,
-                                                     ignoreIndex: nil, dlogits: logits)
-        let kl = GaussianLatent.kl(mu: muS, logvar: lvS, count: b * lat)
-        hasForward = true
-        return VAELoss(recon: ce.loss / Double(b), kl: kl / Double(b), tokens: ce.count, batch: b)
+        return (outputHead.forward(out, rows: n), tg, n)
     }
 
     // MARK: backward
