@@ -113,15 +113,7 @@ public enum Evaluation {
         if priorSamples > 0 {
             let result = model.sampleFromPrior(count: priorSamples, maxSteps: maxSampleSteps, seed: seed ^ 0x5A3D_0000)
             let smiles = result.sequences.map { (try? vocabulary.decode($0)) ?? "" }
-            var canonical = [String?](repeating: nil, count: smiles.count)
-            canonical.withUnsafeMutableBufferPointer { out in
-                let box = UncheckedSendable(out)
-                parallelChunks(count: smiles.count, threads: threads) { range in
-                    for i in range where !smiles[i].isEmpty {
-                        if let mol = try? Molecule(smiles: smiles[i]) { box.value[i] = mol.canonicalSMILES }
-                    }
-                }
-            }
+            let canonical = MoleculeCanonicaliser.canonical(smiles, threads: threads)
             let validOnes = canonical.compactMap { $0 }
             m.samples = priorSamples
             m.validity = Double(validOnes.count) / Double(priorSamples)
