@@ -32,7 +32,9 @@ struct BenchOptions: ParsableArguments {
     @Option var emb = 64
     @Option var dense = 256
     @Option(help: "Threads: our loops and OpenBLAS together.") var threads = 2
-    @Option(help: "Override OpenBLAS threads only (experiments).") var blasThreads: Int?
+    @Option(help: "Override the threads of matrix products only (experiments).") var blasThreads: Int?
+    @Option(help: "Who threads matrix products: pool (split over our worker threads, single-threaded OpenBLAS per panel) or openblas (OpenBLAS's own threads).")
+    var gemm: GEMMThreading = .pool
     @Option var seed: UInt64 = 0
     @Option var beta: Float = 1
     @Option var lr: Float = 1e-3
@@ -40,7 +42,8 @@ struct BenchOptions: ParsableArguments {
 
     func configure() {
         EngineThreads.set(threads)
-        if let blasThreads { EngineThreads.overrideBLAS(blasThreads) }
+        EngineThreads.setGEMMThreading(gemm)
+        if let blasThreads { EngineThreads.overrideGEMMThreads(blasThreads) }
     }
 
     func modelConfig(vocabSize: Int, maxBatch: Int, maxTokens: Int) -> VAEConfig {
@@ -243,3 +246,5 @@ struct BenchTokenizer {
 
     func encode(_ smiles: String) throws -> [Int32] { try vocabulary.encode(smiles) }
 }
+
+extension GEMMThreading: ExpressibleByArgument {}

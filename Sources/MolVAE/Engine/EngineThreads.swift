@@ -1,30 +1,56 @@
 import CBLAS
 
-/// The one place that owns the thread count: OpenBLAS's pool and our own parallel loops
-/// are sized together so they never oversubscribe the cores.
+/// How a matrix product uses more than one thread.
+public enum GEMMThreading: String, Sendable, CaseIterable {
+    /// `sgemm` cuts the product into column (or row) panels and runs single-threaded OpenBLAS
+    /// on each panel on our own worker pool: nothing allocates per product (OpenBLAS 0.3.21
+    /// mallocs a 512 KiB job array for every product it threads itself).
+    case pool
+    /// OpenBLAS's own threads (kept for comparison in `molvae bench`).
+    case openBLAS = "openblas"
+}
+
+/// The one place that owns the thread count: OpenBLAS, our parallel loops and the split of
+/// matrix products are sized together so they never oversubscribe the cores.
 public enum EngineThreads {
     static let loops = ParallelLoops()
-    nonisolated(unsafe) private static var blas = 1
+    /// Ways a matrix product may be split right now: the thread count, or 1 inside sections that
+    /// already run one single-threaded product per thread (GRU row groups, sampling groups).
+    nonisolated(unsafe) private(set) static var gemmThreads = 1
+    nonisolated(unsafe) private static var gemmDefault = 1
+    nonisolated(unsafe) public private(set) static var gemmThreading = GEMMThreading.pool
 
     public static var count: Int { loops.threads }
 
     public static func set(_ threads: Int) {
         loops.setThreads(threads)
-        blas = loops.threads
-        openblas_set_num_threads(Int32(blas))
+        gemmDefault = loops.threads
+        setGEMMThreads(gemmDefault)
     }
 
-    /// OpenBLAS's pool alone, for experiments (e.g. our loops on 2 threads, BLAS on 1).
-    public static func setBLASOnly(_ threads: Int) {
-        openblas_set_num_threads(Int32(max(1, threads)))
+    /// Chooses who threads matrix products (default: our pool).
+    public static func setGEMMThreading(_ threading: GEMMThreading) {
+        gemmThreading = threading
+        setGEMMThreads(gemmThreads)
     }
 
-    /// OpenBLAS threads outside sections that run their own threads (see GRU).
-    public static var blasCount: Int { blas }
+    /// Threads for matrix products only, for the sections that run their own threads around
+    /// single-threaded products (pass 1, then `restoreGEMMThreads()`), and for experiments.
+    public static func setGEMMThreads(_ threads: Int) {
+        gemmThreads = max(1, threads)
+        openblas_set_num_threads(gemmThreading == .openBLAS ? Int32(gemmThreads) : 1)
+    }
 
-    public static func overrideBLAS(_ threads: Int) {
-        blas = max(1, threads)
-        openblas_set_num_threads(Int32(blas))
+    /// Back to the thread count after a `setGEMMThreads(1)` section.
+    public static func restoreGEMMThreads() { setGEMMThreads(gemmDefault) }
+
+    /// Matrix-product threads outside sections that run their own threads.
+    public static var gemmCount: Int { gemmDefault }
+
+    /// Overrides the matrix-product threads outside such sections (experiments: `bench --blas-threads`).
+    public static func overrideGEMMThreads(_ threads: Int) {
+        gemmDefault = max(1, threads)
+        setGEMMThreads(gemmDefault)
     }
 
     /// Runs body(range) over `count` items split into at most `threads` contiguous chunks, on

@@ -167,9 +167,9 @@ public final class GRU {
             if groupBounds.count < parts && acc * parts >= layout.total * groupBounds.count { groupBounds.append(b + 1) }
         }
         while groupBounds.count <= parts { groupBounds.append(layout.batch) }
-        EngineThreads.setBLASOnly(1)
+        EngineThreads.setGEMMThreads(1)
         EngineThreads.parallelFor(parts, minPerChunk: 1, work: steps)
-        EngineThreads.setBLASOnly(EngineThreads.blasCount)
+        EngineThreads.restoreGEMMThreads()
     }
 
     /// One layer's recurrence over a set of row groups: the parallel loop body of

@@ -35,7 +35,7 @@ public enum BeamSearch {
         var results = [[BeamHypothesis]](repeating: [], count: parts)
         results.withUnsafeMutableBufferPointer { out in
             let box = UncheckedSendable(out)
-            EngineThreads.setBLASOnly(1)
+            EngineThreads.setGEMMThreads(1)
             EngineThreads.parallelFor(parts, minPerChunk: 1) { chunk in
                 for p in chunk {
                     let lo = count * p / parts, hi = count * (p + 1) / parts
@@ -43,7 +43,7 @@ public enum BeamSearch {
                                                width: width, maxSteps: maxSteps)
                 }
             }
-            EngineThreads.setBLASOnly(EngineThreads.blasCount)
+            EngineThreads.restoreGEMMThreads()
         }
         return results.flatMap { $0 }
     }

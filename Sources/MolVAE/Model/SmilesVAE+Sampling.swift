@@ -40,14 +40,14 @@ extension SmilesVAE {
                 decode(groups[0], latents: zp, tokenGates: tokenGates.pointer, maxSteps: maxSteps, temperature: temperature,
                        greedy: greedy, topK: topK, seed: seed, rowOffset: rowOffset, stopAtEOS: stopAtEOS)
             } else {
-                EngineThreads.setBLASOnly(1)
+                EngineThreads.setGEMMThreads(1)
                 EngineThreads.parallelFor(parts, minPerChunk: 1) { chunk in
                     for p in chunk {
                         decode(groups[p], latents: zp, tokenGates: tokenGates.pointer, maxSteps: maxSteps, temperature: temperature,
                                greedy: greedy, topK: topK, seed: seed, rowOffset: rowOffset, stopAtEOS: stopAtEOS)
                     }
                 }
-                EngineThreads.setBLASOnly(EngineThreads.blasCount)
+                EngineThreads.restoreGEMMThreads()
             }
         }
         return SampleResult(sequences: groups.flatMap(\.sequences), steps: groups.map(\.steps).max() ?? 0,

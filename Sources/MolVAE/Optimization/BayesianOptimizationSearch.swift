@@ -70,7 +70,7 @@ enum BayesianOptimizationSearch {
                 continue
             }
             let incumbent = fitness[regionBest]!
-            EngineThreads.setBLASOnly(1)
+            EngineThreads.setGEMMThreads(1)
             let gp: GaussianProcess? = {
                 if hyperparameters == nil || round % refitEvery == 0 {
                     hyperparameters = (try? GaussianProcess.bestHyperparameters(points: xs, values: ys)) ?? hyperparameters
@@ -85,7 +85,7 @@ enum BayesianOptimizationSearch {
             } else {
                 chosen = (0..<q).map { _ in trustRegionPoint(around: points[regionBest], side: side, rng: &roundRNG) }
             }
-            EngineThreads.setBLASOnly(EngineThreads.blasCount)
+            EngineThreads.restoreGEMMThreads()
             let before = points.count
             let evaluations = context.evaluate(chosen.map { $0.map(Float.init) })
             record(evaluations)
