@@ -52,8 +52,8 @@ struct TrainCommand: ParsableCommand {
     var convChannels = "9,9,10"
     @Option(help: "Encoder Conv1d kernel sizes, comma-separated, one per layer.")
     var convKernels = "9,9,11"
-    @Option(help: "Reduction of the last conv layer over each molecule's tokens: mean or max.")
-    var pooling = "mean"
+    @Option(help: "Reduction of the last conv layer over each molecule's tokens: flatten (every position's channels in order, zeros past the molecule's end, so the encoder keeps where each feature was; the dense layer has (max-length + 1) x channels inputs and reads only the batch's longest molecule), mean or max (one vector of the last layer's width; measured worse, docs/MODEL.md).")
+    var pooling = "flatten"
     @Option(help: "Encoder dense layer width (between the pooled vector and mu/log-variance).")
     var dense = 256
     @Option(help: "Weight of the KL term after warm-up.")
@@ -112,7 +112,7 @@ struct TrainCommand: ParsableCommand {
         guard let channels = Self.sizes(convChannels), let kernels = Self.sizes(convKernels), channels.count == kernels.count else {
             throw ValidationError("--conv-channels and --conv-kernels need the same number of positive integers, e.g. 32,64,128 and 9,9,11")
         }
-        guard PoolingKind(rawValue: pooling) != nil else { throw ValidationError("--pooling must be mean or max") }
+        guard PoolingKind(rawValue: pooling) != nil else { throw ValidationError("--pooling must be mean, max or flatten") }
         guard dense >= 1 else { throw ValidationError("--dense must be at least 1") }
         guard evalEvery >= 0 else { throw ValidationError("--eval-every must be non-negative") }
         guard lrWarmup >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }

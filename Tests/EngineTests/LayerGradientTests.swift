@@ -111,12 +111,12 @@ import Testing
         #expect(gc.check("\(act)", x.p, analytic: dx.array, count: n, samples: n, loss: loss) == 0)
     }
 
-    @Test(arguments: [PoolingKind.mean, .max])
+    @Test(arguments: PoolingKind.allCases)
     func pooling(_ kind: PoolingKind) {
         let layout = RaggedLayout(lengths: [4, 1, 3])
-        let pool = MaskedPooling(kind: kind, channels: 2)
+        let pool = MaskedPooling(kind: kind, channels: 2, positions: 4)
         let x = Vec(randomValues(layout.total * 2, seed: 13))
-        let w = randomValues(3 * 2, seed: 14)
+        let w = randomValues(3 * pool.width, seed: 14)
         func loss() -> Double { weightedSum(pool.forward(x.p, layout: layout), w) }
         _ = loss()
         let dx = Vec(zeros: x.count)
@@ -127,6 +127,14 @@ import Testing
             let y = pool.forward(x.p, layout: layout)
             #expect(abs(y[0] - (x[0] + x[2] + x[4] + x[6]) / 4) < 1e-6)
             #expect(y[2] == x[8])
+        }
+        if kind == .flatten {
+            // Row 1 (one position) holds x's position 4 then zeros up to the longest (4 positions).
+            let pool = MaskedPooling(kind: kind, channels: 2, positions: 5)
+            let y = pool.forward(x.p, layout: layout)
+            #expect(pool.activeWidth == 8 && pool.width == 10)
+            #expect(Array(UnsafeBufferPointer(start: y + 10, count: 8)) == [x[8], x[9], 0, 0, 0, 0, 0, 0])
+            #expect(y[2 * 10 + 5] == x[(5 + 2) * 2 + 1])   // row 2 starts at position 5; its position 2, channel 1
         }
     }
 

@@ -25,8 +25,11 @@ import Testing
     /// CE, beta·KL). The encoder has ReLUs: a kink crossed inside x ± h would add an error of
     /// the size of one unit's contribution, so h is smaller here (3e-3) and the tolerances the
     /// same as for single layers; with these seeds no sampled element sits on a kink.
-    @Test func wholeLossGradient() throws {
-        let model = try SmilesVAE(config: Self.tinyConfig(), seed: 5)
+    @Test(arguments: [PoolingKind.mean, .flatten])
+    func wholeLossGradient(_ pooling: PoolingKind) throws {
+        var config = Self.tinyConfig()
+        config.pooling = pooling
+        let model = try SmilesVAE(config: config, seed: 5)
         let batch = TokenBatch(sequences: Self.sequences)
         let eps = randomValues(4 * 3, seed: 40)
         let beta: Float = 0.7
@@ -64,8 +67,11 @@ import Testing
     }
 
     /// Batch order and padding do not matter: a molecule's loss and mu are the same alone.
-    @Test func batchOrderInvariance() throws {
-        let model = try SmilesVAE(config: Self.tinyConfig(), seed: 7)
+    @Test(arguments: [PoolingKind.mean, .flatten])
+    func batchOrderInvariance(_ pooling: PoolingKind) throws {
+        var config = Self.tinyConfig()
+        config.pooling = pooling
+        let model = try SmilesVAE(config: config, seed: 7)
         let batch = TokenBatch(sequences: Self.sequences)
         let all = model.forward(batch, epsilon: .zero)
         let muAll = model.mu.toArray(12)

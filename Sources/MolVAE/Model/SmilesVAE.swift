@@ -63,8 +63,8 @@ public final class SmilesVAE {
             c = config.convChannels[i]
         }
         self.convs = convs
-        pool = MaskedPooling(kind: config.pooling, channels: c)
-        encoderDense = Linear(name: "encoder.dense", inputs: c, outputs: config.dense)
+        pool = MaskedPooling(kind: config.pooling, channels: c, positions: config.maxTokens + 1)
+        encoderDense = Linear(name: "encoder.dense", inputs: pool.width, outputs: config.dense)
         muHead = Linear(name: "encoder.mu", inputs: config.dense, outputs: config.latent)
         logvarHead = Linear(name: "encoder.logvar", inputs: config.dense, outputs: config.latent)
         latentToHidden = Linear(name: "decoder.latent_to_hidden", inputs: config.latent, outputs: config.hidden * config.layers)
@@ -145,7 +145,7 @@ public final class SmilesVAE {
             layout = conv.outputLayout
         }
         let pooled = pool.forward(x, layout: layout)
-        let hd = encoderDense.forward(pooled, rows: b)
+        let hd = encoderDense.forward(pooled, rows: b, activeInputs: pool.activeWidth)
         for i in 0..<(b * config.dense) { hd[i] = max(hd[i], 0) }
         muHead.forward(hd, rows: b)
         logvarHead.forward(hd, rows: b)
@@ -284,8 +284,8 @@ public final class SmilesVAE {
         muHead.backward(hd, dm, rows: b, dx: dd)
         logvarHead.backward(hd, dl, rows: b, dx: dd, accumulate: true)
         Activation.relu.backward(hd, hd, dd, dd, count: b * config.dense)
-        let dp = dPooled.reserve(b * pool.channels)
-        encoderDense.backward(pool.output.pointer, dd, rows: b, dx: dp)
+        let dp = dPooled.reserve(b * pool.width)
+        encoderDense.backward(pool.output.pointer, dd, rows: b, dx: dp, activeInputs: pool.activeWidth)
 
         var layout = convs.last!.outputLayout
         var dy = dConv[0].reserve(layout.total * pool.channels)

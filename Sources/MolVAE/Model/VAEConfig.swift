@@ -1,7 +1,9 @@
 /// Sizes of the SMILES VAE. Defaults are the PyTorch reference (torch_vae_bench.py) except the
 /// encoder's reduction over time: the reference flattens 120 padded positions; we pool over
-/// each molecule's valid positions (masked mean by default), so the encoder costs only the
-/// real tokens and its output size does not depend on a padding length.
+/// each molecule's valid positions (masked mean by default here, what the engine benchmarks
+/// compare), so the encoder costs only the real tokens. `molvae train` defaults to `.flatten`
+/// (positions up to maxTokens + 1, the dense layer reading only the batch's longest molecule):
+/// it keeps the order of the encoder's features, which reconstruction needs (docs/MODEL.md).
 public struct VAEConfig: Codable, Sendable, Equatable {
     public var vocabSize: Int
     /// Encoder token vectors; 0 means one-hot (an embedding of vocabSize dims initialised to
