@@ -21,14 +21,14 @@ import Testing
         Self.product(transA: trans.0, transB: trans.1, m: m, n: n, k: k, c: whole, a: a, b: b).run()
         let split = Self.product(transA: trans.0, transB: trans.1, m: m, n: n, k: k, c: cut, a: a, b: b)
         #expect(split.splitsColumns == (n >= m))
-        let panels = ((split.splitsColumns ? n : m) + MatrixProduct.panel - 1) / MatrixProduct.panel
-        for p in [0..<1, 1..<2, 2..<panels] { split.run(p) }   // uneven cuts, the last one partial
+        #expect(split.panels == 5)
+        for p in [0..<1, 1..<2, 2..<split.panels] { split.run(p) }   // uneven cuts, the last one partial
         let maxDiff = zip(whole.array, cut.array).map { abs($0 - $1) }.max() ?? 0
         #expect(maxDiff <= 1e-5, "panels differ from one call by \(maxDiff)")
 
         EngineThreads.set(2)
         defer { EngineThreads.set(1) }
-        Self.product(transA: trans.0, transB: trans.1, m: m, n: n, k: k, c: pooled, a: a, b: b).runSplit(threads: 2)
+        Self.product(transA: trans.0, transB: trans.1, m: m, n: n, k: k, c: pooled, a: a, b: b).runSplit()
         let poolDiff = zip(whole.array, pooled.array).map { abs($0 - $1) }.max() ?? 0
         #expect(poolDiff <= 1e-5, "pool-split product differs from one call by \(poolDiff)")
         // The padding columns of C (ldc = n + 1) are never written.

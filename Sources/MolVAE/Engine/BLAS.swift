@@ -17,9 +17,8 @@ func sgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
     }
     let product = MatrixProduct(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    let threads = EngineThreads.gemmThreads
-    if threads > 1, EngineThreads.gemmThreading == .pool, m * n * k >= MatrixProduct.splitThreshold {
-        product.runSplit(threads: threads)
+    if EngineThreads.gemmThreads > 1, EngineThreads.gemmThreading == .pool, m * n * k >= MatrixProduct.splitThreshold {
+        product.runSplit()
     } else {
         product.run()
     }
@@ -45,18 +44,17 @@ struct MatrixProduct: ParallelWork {
 
     /// Cuts along the longer side of C.
     var splitsColumns: Bool { n >= m }
+    var panels: Int { ((splitsColumns ? n : m) + Self.panel - 1) / Self.panel }
 
-    func runSplit(threads: Int) {
-        let side = splitsColumns ? n : m
-        let panels = (side + Self.panel - 1) / Self.panel
+    /// The panels in contiguous chunks, one per pool thread.
+    func runSplit() {
         if panels < 2 { run(); return }
         EngineThreads.parallelFor(panels, minPerChunk: 1, work: self)
     }
 
     /// Panels `range` of C (ParallelWork).
     func run(_ range: Range<Int>) {
-        let side = splitsColumns ? n : m
-        let lo = range.lowerBound * Self.panel, hi = min(range.upperBound * Self.panel, side)
+        let lo = range.lowerBound * Self.panel, hi = min(range.upperBound * Self.panel, splitsColumns ? n : m)
         guard lo < hi else { return }
         if splitsColumns {
             // Columns lo..<hi of C come from columns lo..<hi of op(B).

@@ -44,9 +44,6 @@ public enum EngineThreads {
     /// Back to the thread count after a `setGEMMThreads(1)` section.
     public static func restoreGEMMThreads() { setGEMMThreads(gemmDefault) }
 
-    /// Matrix-product threads outside sections that run their own threads.
-    public static var gemmCount: Int { gemmDefault }
-
     /// Overrides the matrix-product threads outside such sections (experiments: `bench --blas-threads`).
     public static func overrideGEMMThreads(_ threads: Int) {
         gemmDefault = max(1, threads)

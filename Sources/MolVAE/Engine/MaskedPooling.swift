@@ -36,51 +36,18 @@ public final class MaskedPooling {
     /// x [layout.total, channels] -> [batch, width]. A sequence of length 0 pools to zeros.
     @discardableResult
     public func forward(_ x: UnsafePointer<Float>, layout: RaggedLayout) -> UnsafeMutablePointer<Float> {
-        let c = channels, w = width
-        let y = output.reserve(layout.batch * w)
-        if kind == .flatten {
-            var longest = 0
-            for l in layout.lengths { longest = Swift.max(longest, l) }
-            precondition(longest <= positions, "sequence of \(longest) positions; flatten pooling holds \(positions)")
-            activeWidth = longest * c
-            for b in 0..<layout.batch {
-                let len = layout.lengths[b], out = y + b * w
-                out.update(from: x + layout.offsets[b] * c, count: len * c)
-                (out + len * c).update(repeating: 0, count: activeWidth - len * c)
-            }
-            return y
-        }
-        activeWidth = c
-        let am = argmax.reserve(layout.batch * c)
-        for b in 0..<layout.batch {
-            let len = layout.lengths[b], base = layout.offsets[b], out = y + b * c
-            out.update(repeating: 0, count: c)
-            guard len > 0 else { continue }
-            switch kind {
-            case .mean:
-                for t in 0..<len { let row = x + (base + t) * c; for j in 0..<c { out[j] += row[j] } }
-                let inv = 1 / Float(len)
-                for j in 0..<c { out[j] *= inv }
-            case .max:
-                for j in 0..<c { out[j] = x[base * c + j]; am[b * c + j] = 0 }
-                for t in 1..<Swift.max(1, len) {
-                    let row = x + (base + t) * c
-                    for j in 0..<c where row[j] > out[j] { out[j] = row[j]; am[b * c + j] = Int32(t) }
-                }
-            case .flatten:
-                preconditionFailure("handled above")
-            }
-        }
+        let y = output.reserve(layout.batch * width)
+        if kind == .flatten { flatten(x, layout: layout, into: y) } else { reduce(x, layout: layout, into: y) }
         return y
     }
 
     /// dy [batch, width] (only the first `activeWidth` columns are read); overwrites
     /// dx [layout.total, channels].
     public func backward(_ dy: UnsafePointer<Float>, layout: RaggedLayout, dx: UnsafeMutablePointer<Float>) {
-        let c = channels, w = width
+        let c = channels
         if kind == .flatten {
             for b in 0..<layout.batch {
-                (dx + layout.offsets[b] * c).update(from: dy + b * w, count: layout.lengths[b] * c)
+                (dx + layout.offsets[b] * c).update(from: dy + b * width, count: layout.lengths[b] * c)
             }
             return
         }
@@ -88,14 +55,47 @@ public final class MaskedPooling {
         for b in 0..<layout.batch {
             let len = layout.lengths[b], base = layout.offsets[b], g = dy + b * c
             guard len > 0 else { continue }
-            switch kind {
-            case .mean:
+            if kind == .mean {
                 let inv = 1 / Float(len)
                 for t in 0..<len { let row = dx + (base + t) * c; for j in 0..<c { row[j] = g[j] * inv } }
-            case .max:
+            } else {
                 for j in 0..<c { dx[(base + Int(argmax.pointer[b * c + j])) * c + j] = g[j] }
-            case .flatten:
-                preconditionFailure("handled above")
+            }
+        }
+    }
+
+    private func flatten(_ x: UnsafePointer<Float>, layout: RaggedLayout, into y: UnsafeMutablePointer<Float>) {
+        let c = channels
+        var longest = 0
+        for l in layout.lengths { longest = Swift.max(longest, l) }
+        precondition(longest <= positions, "sequence of \(longest) positions; flatten pooling holds \(positions)")
+        activeWidth = longest * c
+        for b in 0..<layout.batch {
+            let len = layout.lengths[b], out = y + b * width
+            out.update(from: x + layout.offsets[b] * c, count: len * c)
+            (out + len * c).update(repeating: 0, count: activeWidth - len * c)
+        }
+    }
+
+    /// Mean or max over each sequence's positions.
+    private func reduce(_ x: UnsafePointer<Float>, layout: RaggedLayout, into y: UnsafeMutablePointer<Float>) {
+        let c = channels
+        activeWidth = c
+        let am = argmax.reserve(layout.batch * c)
+        for b in 0..<layout.batch {
+            let len = layout.lengths[b], base = layout.offsets[b], out = y + b * c
+            out.update(repeating: 0, count: c)
+            guard len > 0 else { continue }
+            if kind == .mean {
+                for t in 0..<len { let row = x + (base + t) * c; for j in 0..<c { out[j] += row[j] } }
+                let inv = 1 / Float(len)
+                for j in 0..<c { out[j] *= inv }
+            } else {
+                for j in 0..<c { out[j] = x[base * c + j]; am[b * c + j] = 0 }
+                for t in 1..<Swift.max(1, len) {
+                    let row = x + (base + t) * c
+                    for j in 0..<c where row[j] > out[j] { out[j] = row[j]; am[b * c + j] = Int32(t) }
+                }
             }
         }
     }
