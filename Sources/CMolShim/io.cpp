@@ -15,9 +15,12 @@ extern "C" molshim_mol *molshim_mol_from_smiles(const char *smiles, size_t lengt
             set_error(error, "SMILES contains a NUL byte");
             return nullptr;
         }
+        clear_captured_errors();
         std::unique_ptr<RDKit::RWMol> parsed(RDKit::SmilesToMol(text));
         if (!parsed) {
-            set_error(error, "RDKit could not parse the SMILES");
+            const std::string detail = captured_parse_error();
+            set_error(error, detail.empty() ? "RDKit could not parse the SMILES"
+                                            : "RDKit could not parse the SMILES: " + detail);
             return nullptr;
         }
         if (parsed->getNumAtoms() == 0) {

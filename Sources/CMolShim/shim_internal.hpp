@@ -22,6 +22,10 @@ struct molshim_mol {
 namespace molshim {
 
 void ensure_logging_configured();
+// RDKit's error log is captured per thread (housekeeping.cpp): clear before a parse, then read
+// what RDKit said about it ("unclosed ring", "syntax error", ...; empty when nothing).
+void clear_captured_errors();
+std::string captured_parse_error();
 
 // Writes `value` through `out` when the pointer is not null.
 template <typename T>

@@ -15,12 +15,13 @@ let badLines: [(bytes: [UInt8], reason: String)] = {
         (shortGarbage, ""),
         (Array("CC".utf8) + [0] + Array("O".utf8), "NUL"),
         (Array("C".utf8) + [0xFF, 0xFE] + Array("C".utf8), "UTF-8"),
-        (Array("C1CC".utf8), ""),
-        (Array("CC(C".utf8), ""),
-        (Array("CC)C".utf8), ""),
+        (Array("C1CC".utf8), "could not parse the SMILES: unclosed ring"),
+        (Array("CC(C".utf8), "could not parse the SMILES: extra open parentheses"),
+        (Array("CC)C".utf8), "could not parse the SMILES: extra close parentheses"),
+        (Array("C11".utf8), "could not parse the SMILES: duplicated ring closure 1 bonds atom 0 to itself"),
         (Array("C(C)(C)(C)(C)C".utf8), "valence"),
         (Array("c1cccc1".utf8), "kekulize"),
-        (Array("[Zz]".utf8), ""),
+        (Array("[Zz]".utf8), "could not parse the SMILES: syntax error"),
     ]
 }()
 
@@ -34,6 +35,21 @@ let badLines: [(bytes: [UInt8], reason: String)] = {
             let reason = result.error ?? ""
             #expect(!reason.isEmpty)
             if !line.reason.isEmpty { #expect(reason.contains(line.reason), "\(reason)") }
+        }
+    }
+
+    @Test func parseMessagesStayWithTheirInputAcrossThreads() {
+        // RDKit logs syntax errors into one stream; the shim keeps each thread's text apart.
+        let inputs = [("C1CC", "unclosed ring"), ("CC(C", "extra open parentheses"), ("CCX", "syntax error"),
+                      ("CC)C", "extra close parentheses"), ("CCO", "")]
+        let lines = (0..<3_000).map { inputs[($0 * 7) % inputs.count] }
+        let results = BatchScoring.score(bytes: lines.map { Array($0.0.utf8) }, threads: 2)
+        for (result, line) in zip(results, lines) {
+            if line.1.isEmpty {
+                #expect(result.isValid)
+            } else {
+                #expect(result.error == "RDKit could not parse the SMILES: \(line.1)", "\(line.0)")
+            }
         }
     }
 
