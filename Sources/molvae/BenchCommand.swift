@@ -142,6 +142,7 @@ struct BenchSample: ParsableCommand {
         var done = 0, stepTotal = 0, batches = 0, tokens = 0, finished = 0
         while done < n {
             let b = min(options.batch, n - done)
+            // Unconstrained (no syntax mask), like the PyTorch reference: equal work per step.
             let r = model.sampleFromPrior(count: b, maxSteps: maxLen, temperature: temperature, greedy: greedy,
                                           seed: options.seed &+ UInt64(batches), stopAtEOS: !forceSteps)
             stepTotal += r.steps

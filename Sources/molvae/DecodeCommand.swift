@@ -27,6 +27,8 @@ struct DecodeCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
+    @OptionGroup var decoding: DecodingOptions
+
     @Option(help: "Latent table: CSV with columns z0 … z{D-1} (optionally .gz; '-' for standard input).")
     var latents: String
 
@@ -65,7 +67,7 @@ struct DecodeCommand: ParsableCommand {
         let trained = try options.load()
         let rows = try LatentTableReader(path: latents, dimension: trained.model.config.latent).readAll()
         guard !rows.isEmpty else { throw CommandFailure("\(latents): no latent rows after the header") }
-        let decoder = LatentDecoder(trained)
+        let decoder = LatentDecoder(trained, syntaxMask: decoding.syntaxMask)
         let strategy = self.strategy
         let progress = ProgressLine()
         let sink = try CSVSink(path: options.out)
@@ -89,6 +91,7 @@ struct DecodeCommand: ParsableCommand {
         try sink.commit()
         progress.finish()
         note("decode: \(rows.count) points, \(valid) valid (\(fixed(Double(valid) / Double(rows.count)))) by \(strategy.name); "
-             + "\(fixed(Double(rows.count) / max(progress.elapsed, 1e-9), 1)) points/s; model \(trained.path), seed \(options.seed)")
+             + "\(fixed(Double(rows.count) / max(progress.elapsed, 1e-9), 1)) points/s; model \(trained.path), seed \(options.seed), "
+             + decoding.summary)
     }
 }

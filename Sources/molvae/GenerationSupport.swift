@@ -28,6 +28,22 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
+/// The switch every decoding command shares (sample, decode, reconstruct, interpolate, neighbors,
+/// optimize): the SMILES syntax mask of `LatentDecoder`.
+struct DecodingOptions: ParsableArguments {
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Keep every decoded string parsable by RDKit (on by default).",
+        discussion: "At each decoding step the tokens that would make a SMILES syntax error (an unclosed ring or branch, "
+            + "a misplaced bond, parenthesis or ring label, a ring bond from an atom to itself or duplicating a bond), or "
+            + "leave the string unfinishable within the step limit, get probability 0 and the others are renormalised; "
+            + "greedy and beam search choose among the allowed tokens. It never excludes a valid SMILES that fits the limit, "
+            + "and cannot fix valence or aromaticity. --no-syntax-mask gives the raw model's output."))
+    var syntaxMask = true
+
+    /// For summary lines.
+    var summary: String { "syntax mask \(syntaxMask ? "on" : "off")" }
+}
+
 /// A CSV destination: a file written atomically (renamed into place on `commit`), or standard
 /// output, buffered either way.
 final class CSVSink {

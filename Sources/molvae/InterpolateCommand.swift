@@ -27,6 +27,8 @@ struct InterpolateCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
+    @OptionGroup var decoding: DecodingOptions
+
     @Option(help: "The molecule at t = 0 (SMILES).")
     var from: String
 
@@ -59,7 +61,7 @@ struct InterpolateCommand: ParsableCommand {
         let trained = try options.load()
         let started = Date()
         let interpolator = Interpolator(steps: steps, method: InterpolationMethod(rawValue: method)!, strategy: .tries(tries),
-                                        seed: options.seed)
+                                        seed: options.seed, syntaxMask: decoding.syntaxMask)
         let path = try interpolator.run(trained, from: from, to: to, fromRole: "--from", toRole: "--to")
         let sink = try CSVSink(path: options.out)
         try sink.write(path.csv)
@@ -69,6 +71,6 @@ struct InterpolateCommand: ParsableCommand {
         let length = LatentPath.distance(path.steps.first!.z, path.steps.last!.z)
         note("interpolate: \(steps) steps (\(method)), \(path.validCount) valid, \(distinct) distinct molecules; "
              + "endpoints \(fixed(length, 2)) apart in latent space; \(fixed(Date().timeIntervalSince(started), 1)) s; "
-             + "model \(trained.path), seed \(options.seed)")
+             + "model \(trained.path), seed \(options.seed), \(decoding.summary)")
     }
 }

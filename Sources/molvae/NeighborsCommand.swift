@@ -27,6 +27,8 @@ struct NeighborsCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
+    @OptionGroup var decoding: DecodingOptions
+
     @Option(help: "The molecule to search around (SMILES).")
     var around: String
 
@@ -52,7 +54,7 @@ struct NeighborsCommand: ParsableCommand {
         let trained = try options.load()
         let started = Date()
         let limit = tries ?? 100 * n
-        let search = NeighborSearch(radius: radius, count: n, maxPoints: limit, seed: options.seed)
+        let search = NeighborSearch(radius: radius, count: n, maxPoints: limit, seed: options.seed, syntaxMask: decoding.syntaxMask)
         let result = try search.run(trained, around: around, role: "--around")
         let sink = try CSVSink(path: options.out)
         try sink.write(result.csv)
@@ -61,7 +63,7 @@ struct NeighborsCommand: ParsableCommand {
         note("neighbors: \(result.neighbors.count) of \(n) found around \(result.start.molecule.canonical) at radius \(radius) "
              + "in \(result.pointsUsed) points (\(result.validDecodings) valid, \(result.startDecodings) decoded back to the start); "
              + (similarities.isEmpty ? "" : "similarity \(fixed(similarities.last!, 2))–\(fixed(similarities.first!, 2)); ")
-             + "\(fixed(Date().timeIntervalSince(started), 1)) s; model \(trained.path), seed \(options.seed)")
+             + "\(fixed(Date().timeIntervalSince(started), 1)) s; model \(trained.path), seed \(options.seed), \(decoding.summary)")
         if result.neighbors.count < n {
             var hint = "a larger --tries"
             if radius == 0 { hint = "a --radius above 0 (every point is the molecule's own mean)" }

@@ -45,6 +45,8 @@ struct OptimizeCommand: ParsableCommand {
     @Option(help: "Model file (.safetensors from molvae train; default: the shipped Models/default.safetensors).")
     var model: String?
 
+    @OptionGroup var decoding: DecodingOptions
+
     @Option(help: "What to maximise, e.g. qed, plogp, plogp-raw, logp, sa, mw:250-350, 5*qed-sa.")
     var objective: String
 
@@ -175,6 +177,7 @@ struct OptimizeCommand: ParsableCommand {
         s.gpPoints = gpPoints
         s.radius = radius
         s.pathPoints = pathPoints
+        s.syntaxMask = decoding.syntaxMask
         return s
     }
 
@@ -189,7 +192,7 @@ struct OptimizeCommand: ParsableCommand {
         let settings = try settings()
         let trained = try TrainedModel.load(path: model)
         note("optimize: objective \(settings.objective) by \(settings.method.rawValue), \(settings.budget) oracle calls per start, "
-             + "decoding \(strategy.name), model \(trained.path)")
+             + "decoding \(strategy.name) (\(decoding.summary)), model \(trained.path)")
         let starts = try startMolecules(trained)
         var references: ReferenceTargets?
         if settings.method == .interpolate {

@@ -25,6 +25,8 @@ struct ReconstructCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
+    @OptionGroup var decoding: DecodingOptions
+
     @Option(help: "Molecules: .smi/.txt/.csv (a smiles column), optionally .gz; '-' for standard input.")
     var input: String
 
@@ -56,7 +58,7 @@ struct ReconstructCommand: ParsableCommand {
     func run() throws {
         let trained = try options.load()
         let encoder = LatentEncoder(trained)
-        let decoder = LatentDecoder(trained)
+        let decoder = LatentDecoder(trained, syntaxMask: decoding.syntaxMask)
         let method = ReconstructionProtocol(encodes: encodes, decodes: decodes, beamWidth: beam, seed: options.seed)
         var totals = ReconstructionSummary(protocol: method)
         let sink = try CSVSink(path: options.out)
@@ -100,7 +102,7 @@ struct ReconstructCommand: ParsableCommand {
             + "stochastic accuracy \(fixed(totals.stochasticAccuracy)) (\(encodes) encodings × \(decodes) decodings), "
             + "greedy accuracy \(fixed(totals.greedyAccuracy))"
         if let beam, let b = totals.beamAccuracy { line += ", beam \(beam) accuracy \(fixed(b))" }
-        note(line + "; \(fixed(seconds, 1)) s; model \(trained.path), seed \(options.seed)")
+        note(line + "; \(fixed(seconds, 1)) s; model \(trained.path), seed \(options.seed), \(decoding.summary)")
     }
 
     func summaryJSON(_ totals: ReconstructionSummary, model: String, seconds: Double) throws -> Data {
@@ -111,6 +113,7 @@ struct ReconstructCommand: ParsableCommand {
         object["input"] = input
         object["seconds"] = (seconds * 1000).rounded() / 1000
         object["threads"] = options.threads
+        object["syntax_mask"] = decoding.syntaxMask
         object["protocol"] = "Gómez-Bombarelli et al. 2018 / JT-VAE: \(encodes) stochastic encodings x \(decodes) decodings at temperature 1"
         var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(contentsOf: "\n".utf8)

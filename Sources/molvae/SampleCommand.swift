@@ -14,7 +14,9 @@ struct SampleCommand: ParsableCommand {
             distinct valid molecules exist (or --max-tries samples are spent) and the rows are \
             those N molecules, each at its first occurrence. The summary on standard error gives \
             validity, uniqueness, novelty (with --train) and molecules/s. Sample i depends only \
-            on --seed and i, not on --batch or --threads.
+            on --seed and i, not on --batch or --threads. Decoding applies the SMILES syntax mask \
+            (tokens that would make RDKit syntax errors are excluded) unless --no-syntax-mask: then \
+            the validity is the raw model's, as in training's evaluation.
 
             Examples:
               molvae sample --n 10000 --out samples.csv --train Data/moses-train-250k.smi.gz
@@ -23,6 +25,8 @@ struct SampleCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ModelOptions
+
+    @OptionGroup var decoding: DecodingOptions
 
     @Option(help: "Samples to draw (default 1000).")
     var n: Int?
@@ -73,7 +77,8 @@ struct SampleCommand: ParsableCommand {
             note("sample: reading the training set \(path)")
             return try TrainingSet(path: path, threads: options.threads).canonical
         }
-        let sampler = PriorSampler(trained, temperature: temperature, topK: topK, greedy: greedy, seed: options.seed)
+        let sampler = PriorSampler(trained, temperature: temperature, topK: topK, greedy: greedy, seed: options.seed,
+                                   syntaxMask: decoding.syntaxMask)
         let goal: SamplingGoal = uniqueValid.map { .distinctValid($0, maxSamples: maxTries ?? 10 * $0) } ?? .samples(n ?? 1000)
         let sink = try CSVSink(path: options.out)
         try sink.write("smiles,valid,canonical\n")
@@ -97,7 +102,7 @@ struct SampleCommand: ParsableCommand {
             + "(\(stats.distinct.count) distinct valid)"
         if let novelty = stats.novelty { summary += ", novelty \(fixed(novelty))" }
         summary += ", \(fixed(Double(stats.samples) / max(seconds, 1e-9), 1)) molecules/s (\(fixed(seconds, 2)) s, \(options.threads) threads); "
-            + "model \(trained.path), seed \(options.seed)"
+            + "model \(trained.path), seed \(options.seed), \(decoding.summary)"
         note(summary)
         if let uniqueValid, stats.distinct.count < uniqueValid {
             throw CommandFailure("only \(stats.distinct.count) of \(uniqueValid) distinct valid molecules after \(stats.samples) samples "

@@ -23,8 +23,9 @@ func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect(stats.valid > 0 && stats.valid < 40, "the tiny model's prior samples should mix valid and invalid")
         // Each row's canonical SMILES is RDKit's judgement of its raw string.
         for s in small { #expect(s.canonical == (try? Molecule(smiles: s.raw).canonicalSMILES)) }
-        // The first batch is what the model's own prior sampler draws.
-        let direct = tiny.model.sampleFromPrior(count: 40, maxSteps: sampler.decoder.maxSteps, seed: 4)
+        // The first batch is what the model's own prior sampler draws (with the same syntax mask).
+        let direct = tiny.model.sampleFromPrior(count: 40, maxSteps: sampler.decoder.maxSteps, seed: 4,
+                                                syntaxMask: sampler.decoder.activeSyntaxMask)
         let directRaw = try direct.sequences.map { try tiny.vocabulary.decode($0) }
         #expect(small.map(\.raw) == directRaw)
         var other: [GeneratedSample] = []

@@ -104,17 +104,22 @@ func sameChoices(_ a: [DecodedMolecule], _ b: [DecodedMolecule]) -> Bool {
         let greedy = decoder.decode(latents: z, count: count, strategy: .greedy)
         let top1 = decoder.decodings(latents: z, count: count, tries: 1, temperature: 3, topK: 1, seed: 9)
         #expect(top1.tokens == greedy.map(\.tokens))
-        // Every token drawn with top-k 2 is one of the two likeliest after its prefix.
+        // Every token drawn with top-k 2 is one of the two likeliest after its prefix, among the
+        // tokens the syntax mask allows there.
         let top2 = decoder.decodings(latents: z, count: count, tries: 2, temperature: 2, topK: 2, seed: 9)
         let lat = tiny.model.config.latent, v = tiny.model.config.vocabSize
+        let mask = try #require(decoder.activeSyntaxMask)
         for (row, tokens) in top2.tokens.enumerated().prefix(12) {
             let point = row / 2
             let steps = StepDecoder(model: tiny.model, latents: Array(z[(point * lat)..<((point + 1) * lat)]), count: 1)
             var input = TokenID.bos
+            var syntax = SMILESSyntaxState()
             for (t, token) in (tokens + [TokenID.eos]).enumerated() where t < decoder.maxSteps {
                 let logp = steps.step(inputs: [input])
-                let ranked = (0..<v).sorted { logp[$0] > logp[$1] }
+                let budget = mask.budget(in: syntax, steps: decoder.maxSteps - t)
+                let ranked = (0..<v).filter { mask.allows(Int32($0), in: syntax, within: budget) }.sorted { logp[$0] > logp[$1] }
                 #expect(ranked.prefix(2).contains(Int(token)), "row \(row) step \(t)")
+                mask.advance(&syntax, by: token)
                 input = token
             }
         }

@@ -23,8 +23,9 @@ import MolVAETestSupport
         let back = zip(decoded, encoded).filter { $0.canonical == $1.molecule.canonical }.count
         #expect(back >= 10, "\(back) of \(encoded.count) came back")
         if decoded[0].canonical == TinyModel.molecules[0] { #expect(decoded.last!.canonical == TinyModel.molecules[0]) }
-        // Greedy decoding through the decoder equals the model's own greedy sampling.
-        let direct = tiny.model.sample(latents: mus, count: encoded.count, maxSteps: decoder.maxSteps, greedy: true)
+        // Greedy decoding through the decoder equals the model's own greedy sampling (same mask).
+        let direct = tiny.model.sample(latents: mus, count: encoded.count, maxSteps: decoder.maxSteps, greedy: true,
+                                       syntaxMask: decoder.activeSyntaxMask)
         #expect(decoded.map(\.tokens) == direct.sequences)
     }
 

@@ -38,7 +38,8 @@ import MolVAETestSupport
         let (z, count) = try testLatents(tiny, prior: 20)
         let decoder = LatentDecoder(tiny)
         let greedy = decoder.decode(latents: z, count: count, strategy: .greedy)
-        let finished = model.sample(latents: z, count: count, maxSteps: decoder.maxSteps, greedy: true).finished
+        let finished = model.sample(latents: z, count: count, maxSteps: decoder.maxSteps, greedy: true,
+                                    syntaxMask: decoder.activeSyntaxMask).finished
         let greedyLL = model.logLikelihoods(of: TokenBatch(sequences: greedy.map(\.tokens)), latents: z)
         for width in [1, 3, 6] {
             let beam = decoder.decode(latents: z, count: count, strategy: .beam(width: width))

@@ -17,7 +17,11 @@ public struct BeamHypothesis: Sendable, Equatable {
 /// search stops when no live prefix could still beat its best ended hypothesis (log-probabilities
 /// only add negative terms) or nothing is live, or at `maxSteps` tokens.
 ///
-/// <pad>, <bos> and <unk> are never proposed: the decoder is never trained to emit them.
+/// <pad>, <bos> and <unk> are never proposed: the decoder is never trained to emit them. With a
+/// syntax mask a prefix is extended only by the tokens its syntax state allows (<eos> included;
+/// the step limit counts too, see `SMILESSyntaxMask`), so every finished hypothesis parses.
+/// Scores stay the model's own log-probabilities (not renormalised over the allowed tokens), so
+/// they equal teacher-forced log p(x | z).
 /// Ties are broken by hypothesis order, then token id, so the search is deterministic. With
 /// width 1 it is exactly greedy decoding. A wider beam usually, but not provably, finds a likelier
 /// sequence than greedy decoding: a prefix it prunes early can lead to a better end.
@@ -25,13 +29,17 @@ public struct BeamHypothesis: Sendable, Equatable {
 /// Latent points are independent: with T threads they are split into T groups, each searched
 /// with single-threaded GEMMs, and the result does not depend on T.
 public enum BeamSearch {
-    public static func search(model: SmilesVAE, latents: [Float], count: Int, width: Int, maxSteps: Int) -> [BeamHypothesis] {
+    public static func search(model: SmilesVAE, latents: [Float], count: Int, width: Int, maxSteps: Int,
+                              syntaxMask: SMILESSyntaxMask? = nil) -> [BeamHypothesis] {
         let lat = model.config.latent
         precondition(latents.count == count * lat, "latents need count * latent values")
         precondition(width >= 1, "beam width must be at least 1")
+        precondition(syntaxMask.map { $0.count == model.config.vocabSize } ?? true, "the syntax mask does not belong to this model's vocabulary")
         guard count > 0 else { return [] }
         let parts = min(EngineThreads.count, max(1, count / 4))
-        if parts == 1 { return searchGroup(model: model, latents: latents, count: count, width: width, maxSteps: maxSteps) }
+        if parts == 1 {
+            return searchGroup(model: model, latents: latents, count: count, width: width, maxSteps: maxSteps, syntaxMask: syntaxMask)
+        }
         var results = [[BeamHypothesis]](repeating: [], count: parts)
         results.withUnsafeMutableBufferPointer { out in
             let box = UncheckedSendable(out)
@@ -40,7 +48,7 @@ public enum BeamSearch {
                 for p in chunk {
                     let lo = count * p / parts, hi = count * (p + 1) / parts
                     box.value[p] = searchGroup(model: model, latents: Array(latents[(lo * lat)..<(hi * lat)]), count: hi - lo,
-                                               width: width, maxSteps: maxSteps)
+                                               width: width, maxSteps: maxSteps, syntaxMask: syntaxMask)
                 }
             }
             EngineThreads.restoreGEMMThreads()
@@ -51,6 +59,8 @@ public enum BeamSearch {
     private struct Prefix {
         var tokens: [Int32]
         var score: Double
+        /// Where the prefix stands in the SMILES grammar (used with a syntax mask only).
+        var syntax = SMILESSyntaxState()
     }
 
     private struct Candidate {
@@ -59,7 +69,8 @@ public enum BeamSearch {
         var score: Double
     }
 
-    static func searchGroup(model: SmilesVAE, latents: [Float], count: Int, width: Int, maxSteps: Int) -> [BeamHypothesis] {
+    static func searchGroup(model: SmilesVAE, latents: [Float], count: Int, width: Int, maxSteps: Int,
+                            syntaxMask: SMILESSyntaxMask?) -> [BeamHypothesis] {
         let v = model.config.vocabSize
         let decoder = StepDecoder(model: model, latents: latents, count: count)
         // Live prefixes of each point, in decoder-row order: the rows of point p are contiguous.
@@ -76,8 +87,11 @@ public enum BeamSearch {
                 candidates.removeAll(keepingCapacity: true)
                 for (k, prefix) in live[p].enumerated() {
                     let base = (row + k) * v
-                    candidates.append(Candidate(parent: k, token: TokenID.eos, score: prefix.score + Double(logp[base + Int(TokenID.eos)])))
-                    for t in TokenID.firstRegularID..<v {
+                    let budget = syntaxMask?.budget(in: prefix.syntax, steps: maxSteps - step) ?? .max
+                    if syntaxMask?.allows(TokenID.eos, in: prefix.syntax, within: budget) ?? true {
+                        candidates.append(Candidate(parent: k, token: TokenID.eos, score: prefix.score + Double(logp[base + Int(TokenID.eos)])))
+                    }
+                    for t in TokenID.firstRegularID..<v where syntaxMask?.allows(Int32(t), in: prefix.syntax, within: budget) ?? true {
                         candidates.append(Candidate(parent: k, token: Int32(t), score: prefix.score + Double(logp[base + t])))
                     }
                 }
@@ -92,7 +106,9 @@ public enum BeamSearch {
                             best[p] = BeamHypothesis(tokens: prefix.tokens, logLikelihood: c.score, finished: true)
                         }
                     } else {
-                        survivors.append(Prefix(tokens: prefix.tokens + [c.token], score: c.score))
+                        var syntax = prefix.syntax
+                        syntaxMask?.advance(&syntax, by: c.token)
+                        survivors.append(Prefix(tokens: prefix.tokens + [c.token], score: c.score, syntax: syntax))
                         parents.append(row + c.parent)
                         nextInputs.append(c.token)
                     }

@@ -5,6 +5,10 @@
 /// from the random stream of its global number (point index · tries + try), so for a seed the
 /// result of a point depends only on the point, its index and the strategy: not on the chunk
 /// size, the batch it came in, or the thread count.
+///
+/// The syntax mask (`syntaxMask`, on by default) keeps every decoding parsable by RDKit: at each
+/// step the tokens that would make a syntax error are excluded (see `SMILESSyntaxState`). Off,
+/// the decodings are the raw model's output.
 public final class LatentDecoder {
     public let model: SmilesVAE
     public let vocabulary: Vocabulary
@@ -12,18 +16,27 @@ public final class LatentDecoder {
     public var chunkSize: Int
     /// Tokens generated at most per molecule, <eos> included.
     public var maxSteps: Int
+    /// Whether every decoding path applies the SMILES syntax mask (the one switch for it).
+    public var syntaxMask: Bool
+    /// The vocabulary's token classes, computed once (nil only for a vocabulary without atoms).
+    private let vocabularyMask: SMILESSyntaxMask?
 
-    public init(model: SmilesVAE, vocabulary: Vocabulary, chunkSize: Int = 512) {
+    public init(model: SmilesVAE, vocabulary: Vocabulary, chunkSize: Int = 512, syntaxMask: Bool = true) {
         precondition(vocabulary.count == model.config.vocabSize, "the vocabulary does not belong to this model")
         self.model = model
         self.vocabulary = vocabulary
         self.chunkSize = max(1, chunkSize)
         maxSteps = model.config.maxTokens + 1
+        self.syntaxMask = syntaxMask
+        vocabularyMask = SMILESSyntaxMask(vocabulary: vocabulary)
     }
 
-    public convenience init(_ trained: TrainedModel, chunkSize: Int = 512) {
-        self.init(model: trained.model, vocabulary: trained.vocabulary, chunkSize: chunkSize)
+    public convenience init(_ trained: TrainedModel, chunkSize: Int = 512, syntaxMask: Bool = true) {
+        self.init(model: trained.model, vocabulary: trained.vocabulary, chunkSize: chunkSize, syntaxMask: syntaxMask)
     }
+
+    /// The mask the decoding loops get: the vocabulary's when the switch is on, else nil.
+    public var activeSyntaxMask: SMILESSyntaxMask? { syntaxMask ? vocabularyMask : nil }
 
     /// One molecule per point of `latents` ([count, latent]). `firstIndex` is the global index
     /// of the first point (for runs cut into calls).
@@ -57,7 +70,7 @@ public final class LatentDecoder {
             while start < count {
                 let end = min(count, start + points)
                 found += BeamSearch.search(model: model, latents: Array(latents[(start * lat)..<(end * lat)]), count: end - start,
-                                           width: width, maxSteps: maxSteps)
+                                           width: width, maxSteps: maxSteps, syntaxMask: activeSyntaxMask)
                 start = end
             }
             let raw = found.map { spell($0.tokens) }
@@ -74,6 +87,7 @@ public final class LatentDecoder {
     public func decodings(latents: [Float], count: Int, tries: Int, temperature: Float, topK: Int?, seed: UInt64,
                           firstIndex: Int = 0, greedy: Bool = false) -> (raw: [String], tokens: [[Int32]]) {
         let lat = model.config.latent
+        let mask = activeSyntaxMask
         var tokens: [[Int32]] = []
         tokens.reserveCapacity(count * tries)
         let points = max(1, chunkSize / tries)
@@ -87,7 +101,8 @@ public final class LatentDecoder {
                 for _ in 0..<tries { rows.append(contentsOf: z) }
             }
             let result = model.sample(latents: rows, count: (end - start) * tries, maxSteps: maxSteps, temperature: temperature,
-                                      greedy: greedy, seed: seed, topK: topK, rowOffset: (firstIndex + start) * tries)
+                                      greedy: greedy, seed: seed, topK: topK, rowOffset: (firstIndex + start) * tries,
+                                      syntaxMask: mask)
             tokens += result.sequences
             start = end
         }

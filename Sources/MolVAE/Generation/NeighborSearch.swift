@@ -12,14 +12,17 @@ public struct NeighborSearch {
     public var seed: UInt64
     /// Points decoded per decoder call.
     public var batchSize: Int
+    /// Whether decoding applies the SMILES syntax mask (`LatentDecoder.syntaxMask`).
+    public var syntaxMask: Bool
 
-    public init(radius: Double, count: Int, maxPoints: Int, seed: UInt64 = 0, batchSize: Int = 128) {
+    public init(radius: Double, count: Int, maxPoints: Int, seed: UInt64 = 0, batchSize: Int = 128, syntaxMask: Bool = true) {
         precondition(radius.isFinite && radius >= 0 && count >= 1 && maxPoints >= 1 && batchSize >= 1)
         self.radius = radius
         self.count = count
         self.maxPoints = maxPoints
         self.seed = seed
         self.batchSize = batchSize
+        self.syntaxMask = syntaxMask
     }
 
     public struct Neighbor: Sendable {
@@ -50,7 +53,7 @@ public struct NeighborSearch {
     /// Throws naming `role` (e.g. "--around") when the start cannot be encoded.
     public func run(_ trained: TrainedModel, around smiles: String, role: String = "start") throws(UnencodableMoleculeError) -> Result {
         let encoder = LatentEncoder(trained)
-        let decoder = LatentDecoder(trained)
+        let decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
         let start = try UnencodableMoleculeError.encode(smiles, role: role, with: encoder)
         let mu = start.encoded.latent.mu
         var found: [(smiles: String, index: Int)] = []

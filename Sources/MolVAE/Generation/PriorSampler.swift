@@ -14,7 +14,8 @@ public struct GeneratedSample: Sendable, Equatable {
 ///
 /// Sample i draws its latent point from the counter stream named by i and decodes from the
 /// decoder stream named by i, so for a seed the i-th molecule is the same whatever the batch
-/// size or thread count (and a run's first batch equals `SmilesVAE.sampleFromPrior`).
+/// size or thread count (and a run's first batch equals `SmilesVAE.sampleFromPrior` given the same
+/// syntax mask). The syntax mask is on by default (`syntaxMask: false` gives the raw model).
 public final class PriorSampler {
     public let decoder: LatentDecoder
     public var temperature: Float
@@ -22,8 +23,9 @@ public final class PriorSampler {
     public var greedy: Bool
     public var seed: UInt64
 
-    public init(_ trained: TrainedModel, temperature: Float = 1, topK: Int? = nil, greedy: Bool = false, seed: UInt64 = 0) {
-        decoder = LatentDecoder(trained)
+    public init(_ trained: TrainedModel, temperature: Float = 1, topK: Int? = nil, greedy: Bool = false, seed: UInt64 = 0,
+                syntaxMask: Bool = true) {
+        decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
         self.temperature = temperature
         self.topK = topK
         self.greedy = greedy

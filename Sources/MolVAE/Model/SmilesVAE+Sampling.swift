@@ -23,11 +23,17 @@ extension SmilesVAE {
     /// topK (when set) draws only among the k most likely tokens (ties at the k-th value kept).
     /// rowOffset numbers the rows' random streams from rowOffset on, so a long run cut into
     /// calls draws the same tokens as one call: row i of this call uses stream rowOffset + i.
+    /// syntaxMask (when given) keeps each row's string parsable: before every choice the logits
+    /// of the tokens it forbids (syntax errors, and strings that could no longer be completed
+    /// within maxSteps) are set to −infinity, so sampling renormalises over the allowed tokens
+    /// and greedy takes the likeliest allowed one. It changes which token a draw lands on, not
+    /// which draws are made, so rows stay independent of batching and threads.
     public func sample(latents: [Float], count: Int, maxSteps: Int = 100, temperature: Float = 1,
                        greedy: Bool = false, seed: UInt64 = 0, stopAtEOS: Bool = true,
-                       topK: Int? = nil, rowOffset: Int = 0) -> SampleResult {
+                       topK: Int? = nil, rowOffset: Int = 0, syntaxMask: SMILESSyntaxMask? = nil) -> SampleResult {
         let lat = config.latent, v = config.vocabSize, e = config.decoderEmbedding, g3 = 3 * config.hidden
         precondition(latents.count == count * lat, "latents need count * latent values")
+        precondition(syntaxMask.map { $0.count == v } ?? true, "the syntax mask does not belong to this model's vocabulary")
         guard count > 0 else { return SampleResult(sequences: [], steps: 0, finished: []) }
         // Per token: embedding · W_ie^T, shared by all groups.
         let tokenGates = FloatBuffer(v * g3)
@@ -38,13 +44,14 @@ extension SmilesVAE {
             let zp = z.baseAddress!
             if parts == 1 {
                 decode(groups[0], latents: zp, tokenGates: tokenGates.pointer, maxSteps: maxSteps, temperature: temperature,
-                       greedy: greedy, topK: topK, seed: seed, rowOffset: rowOffset, stopAtEOS: stopAtEOS)
+                       greedy: greedy, topK: topK, seed: seed, rowOffset: rowOffset, stopAtEOS: stopAtEOS, syntaxMask: syntaxMask)
             } else {
                 EngineThreads.setGEMMThreads(1)
                 EngineThreads.parallelFor(parts, minPerChunk: 1) { chunk in
                     for p in chunk {
                         decode(groups[p], latents: zp, tokenGates: tokenGates.pointer, maxSteps: maxSteps, temperature: temperature,
-                               greedy: greedy, topK: topK, seed: seed, rowOffset: rowOffset, stopAtEOS: stopAtEOS)
+                               greedy: greedy, topK: topK, seed: seed, rowOffset: rowOffset, stopAtEOS: stopAtEOS,
+                               syntaxMask: syntaxMask)
                     }
                 }
                 EngineThreads.restoreGEMMThreads()
@@ -68,9 +75,11 @@ extension SmilesVAE {
 
     /// Decodes one group of molecules step by step; finished rows leave the active batch (the
     /// survivors' state is compacted). The z part of the first layer's input gates is computed
-    /// once per molecule, the token part is a row of tokenGates.
+    /// once per molecule, the token part is a row of tokenGates. With a syntax mask each molecule
+    /// has its syntax state (fixed-size, allocated once here), advanced by every token it takes.
     func decode(_ group: SampleGroup, latents: UnsafePointer<Float>, tokenGates: UnsafePointer<Float>, maxSteps: Int,
-                temperature: Float, greedy: Bool, topK: Int?, seed: UInt64, rowOffset: Int, stopAtEOS: Bool) {
+                temperature: Float, greedy: Bool, topK: Int?, seed: UInt64, rowOffset: Int, stopAtEOS: Bool,
+                syntaxMask: SMILESSyntaxMask?) {
         let lat = config.latent, h = config.hidden, layers = config.layers, v = config.vocabSize
         let e = config.decoderEmbedding, g3 = 3 * h
         let count = group.rows.count, first = group.rows.lowerBound
@@ -91,6 +100,11 @@ extension SmilesVAE {
         let logits = FloatBuffer(count * v)
         var rowOf = Array(0..<count)          // active slot -> molecule (within the group)
         var previous = [Int32](repeating: TokenID.bos, count: count)
+        // One syntax state per molecule, read and advanced in place (an array element would be
+        // copied, a few hundred bytes, at every read).
+        let syntax = UnsafeMutablePointer<SMILESSyntaxState>.allocate(capacity: syntaxMask == nil ? 0 : count)
+        if syntaxMask != nil { for r in 0..<count { (syntax + r).initialize(to: SMILESSyntaxState()) } }
+        defer { syntax.deallocate() }
         var active = count
         var step = 0
         while active > 0 && step < maxSteps {
@@ -109,8 +123,12 @@ extension SmilesVAE {
             var kept = 0
             for a in 0..<active {
                 let row = rowOf[a]
+                // A finished row (kept only when stopAtEOS is false) writes nothing more: no mask.
+                let masked = syntaxMask != nil && !group.finished[row]
+                if masked { syntaxMask!.forbidDisallowed(logits.pointer + a * v, in: syntax[row], steps: maxSteps - step) }
                 let token = pick(logits.pointer + a * v, classes: v, temperature: temperature, greedy: greedy, topK: topK,
                                  seed: seed, row: rowOffset + first + row, step: step)
+                if masked { syntaxMask!.advance(&syntax[row], by: token) }
                 if token == TokenID.eos && !group.finished[row] {
                     group.finished[row] = true
                     if stopAtEOS { continue }
@@ -131,15 +149,17 @@ extension SmilesVAE {
         group.steps = step
     }
 
-    /// Draws from z ~ N(0, I) with the counter RNG and decodes.
+    /// Draws from z ~ N(0, I) with the counter RNG and decodes (unconstrained unless a syntax
+    /// mask is given: training's evaluation and `molvae bench` measure the raw model).
     public func sampleFromPrior(count: Int, maxSteps: Int = 100, temperature: Float = 1, greedy: Bool = false,
-                                seed: UInt64 = 0, stopAtEOS: Bool = true) -> SampleResult {
+                                seed: UInt64 = 0, stopAtEOS: Bool = true, syntaxMask: SMILESSyntaxMask? = nil) -> SampleResult {
         var z = [Float](repeating: 0, count: count * config.latent)
         for b in 0..<count {
             var rng = CounterRNG(seed: seed, stream: 0x5A4D_0000_0000 ^ UInt64(b))
             for j in 0..<config.latent { z[b * config.latent + j] = rng.nextNormal() }
         }
-        return sample(latents: z, count: count, maxSteps: maxSteps, temperature: temperature, greedy: greedy, seed: seed, stopAtEOS: stopAtEOS)
+        return sample(latents: z, count: count, maxSteps: maxSteps, temperature: temperature, greedy: greedy, seed: seed, stopAtEOS: stopAtEOS,
+                      syntaxMask: syntaxMask)
     }
 
     func pick(_ logits: UnsafeMutablePointer<Float>, classes v: Int, temperature: Float, greedy: Bool, topK: Int? = nil,

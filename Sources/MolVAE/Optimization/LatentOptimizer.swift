@@ -26,7 +26,7 @@ public final class LatentOptimizer {
         self.settings = settings
         self.references = references
         self.strategy = strategy
-        decoder = LatentDecoder(model)
+        decoder = LatentDecoder(model, syntaxMask: settings.syntaxMask)
         switch settings.method {
         case .gradient:
             guard model.propertyHead != nil, let standardisation = model.standardisation else {

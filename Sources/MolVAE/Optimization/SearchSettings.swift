@@ -24,6 +24,8 @@ public struct SearchSettings: Sendable {
     /// How many points to decode per oracle batch at most (bounds memory; results do not depend
     /// on it: a point's decoding depends only on the point and its call number).
     public var decodeBatch = 256
+    /// Whether decoding applies the SMILES syntax mask (`LatentDecoder.syntaxMask`).
+    public var syntaxMask = true
 
     /// Gradient ascent: latent distance moved per iteration along the normalised gradient.
     public var stepSize = 0.25

@@ -111,6 +111,8 @@ public enum Evaluation {
             }
         }
         if priorSamples > 0 {
+            // Deliberately unconstrained (no syntax mask): this validity measures the raw model,
+            // so it tracks what training has learnt, not what decoding can repair.
             let result = model.sampleFromPrior(count: priorSamples, maxSteps: maxSampleSteps, seed: seed ^ 0x5A3D_0000)
             let smiles = result.sequences.map { (try? vocabulary.decode($0)) ?? "" }
             let canonical = MoleculeCanonicaliser.canonical(smiles, threads: threads)
