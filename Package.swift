@@ -48,7 +48,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ChemistryTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CorpusTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CorpusTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),

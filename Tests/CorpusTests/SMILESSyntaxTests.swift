@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// Feeds `tokens` to a fresh syntax state: the position of the first token it forbids
 /// (`tokens.count` when it is the final `<eos>`), or nil when every token and `<eos>` are allowed.
@@ -16,17 +17,6 @@ func firstForbidden(_ tokens: [String], exactBudget: Bool = false) -> Int? {
         state.advance(kind)
     }
     return state.allows(.end, within: 1) ? nil : tokens.count
-}
-
-/// Whether RDKit (through the shim) rejects `smiles` with a syntax reason; valence, aromaticity
-/// and other sanitisation failures are not syntax.
-func failsRDKitSyntax(_ smiles: String) -> Bool {
-    do {
-        _ = try Molecule(smiles: smiles)
-        return false
-    } catch {
-        return InvalidReason(smiles: smiles, message: error.reason) == .syntax
-    }
 }
 
 @Suite struct SMILESTokenClassTests {

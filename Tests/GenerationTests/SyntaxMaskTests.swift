@@ -3,17 +3,6 @@ import Testing
 @testable import MolVAE
 import MolVAETestSupport
 
-/// Whether RDKit rejects `smiles` with a syntax reason (valence and aromaticity failures are not
-/// syntax: the mask does not judge chemistry).
-func isSyntaxFailure(_ smiles: String) -> Bool {
-    do {
-        _ = try Molecule(smiles: smiles)
-        return false
-    } catch {
-        return InvalidReason(smiles: smiles, message: error.reason) == .syntax
-    }
-}
-
 /// The syntax mask on the tiny model, through every decoding path.
 @Suite(.serialized) struct SyntaxMaskTests {
     /// Hot prior sampling writes syntax errors without the mask and none with it; the draws are
@@ -24,8 +13,8 @@ func isSyntaxFailure(_ smiles: String) -> Bool {
         var masked: [GeneratedSample] = [], raw: [GeneratedSample] = []
         try PriorSampler(tiny, temperature: 1.5, seed: 8).run(goal: .samples(300), batchSize: 100) { masked.append($0) }
         try PriorSampler(tiny, temperature: 1.5, seed: 8, syntaxMask: false).run(goal: .samples(300), batchSize: 300) { raw.append($0) }
-        let rawSyntax = raw.filter { !$0.isValid && isSyntaxFailure($0.raw) }.count
-        let maskedSyntax = masked.filter { !$0.isValid && isSyntaxFailure($0.raw) }
+        let rawSyntax = raw.filter { !$0.isValid && failsRDKitSyntax($0.raw) }.count
+        let maskedSyntax = masked.filter { !$0.isValid && failsRDKitSyntax($0.raw) }
         #expect(rawSyntax > 10, "the control needs raw syntax failures (\(rawSyntax))")
         #expect(maskedSyntax.isEmpty, "\(maskedSyntax.count) masked samples fail RDKit's syntax: \(maskedSyntax.prefix(3).map(\.raw))")
         #expect(masked.filter(\.isValid).count > raw.filter(\.isValid).count)
@@ -33,7 +22,7 @@ func isSyntaxFailure(_ smiles: String) -> Bool {
         for sampler in [PriorSampler(tiny, greedy: true, seed: 8), PriorSampler(tiny, temperature: 2, topK: 4, seed: 8)] {
             var samples: [GeneratedSample] = []
             try sampler.run(goal: .samples(100), batchSize: 100) { samples.append($0) }
-            #expect(samples.allSatisfy { $0.isValid || !isSyntaxFailure($0.raw) })
+            #expect(samples.allSatisfy { $0.isValid || !failsRDKitSyntax($0.raw) })
         }
     }
 
@@ -55,7 +44,7 @@ func isSyntaxFailure(_ smiles: String) -> Bool {
             if strategy == .greedy {
                 for (m, r) in zip(masked, raw) where r.isValid { #expect(m.tokens == r.tokens, "\(r.raw)") }
             }
-            #expect(masked.allSatisfy { $0.isValid || !isSyntaxFailure($0.raw) })
+            #expect(masked.allSatisfy { $0.isValid || !failsRDKitSyntax($0.raw) })
         }
     }
 
@@ -66,10 +55,10 @@ func isSyntaxFailure(_ smiles: String) -> Bool {
         let (z, count) = try testLatents(tiny, prior: 24)
         let decoder = LatentDecoder(tiny)
         let tries = decoder.decodings(latents: z, count: count, tries: 6, temperature: 1.6, topK: nil, seed: 3)
-        #expect(tries.raw.allSatisfy { !isSyntaxFailure($0) }, "tries")
+        #expect(tries.raw.allSatisfy { !failsRDKitSyntax($0) }, "tries")
         for strategy in [DecodingStrategy.greedy, .beam(width: 4)] {
             let decoded = decoder.decode(latents: z, count: count, strategy: strategy)
-            #expect(decoded.allSatisfy { !isSyntaxFailure($0.raw) }, "\(strategy.name)")
+            #expect(decoded.allSatisfy { !failsRDKitSyntax($0.raw) }, "\(strategy.name)")
         }
         let beam = decoder.decode(latents: z, count: count, strategy: .beam(width: 4))
         let teacherForced = tiny.model.logLikelihoods(of: TokenBatch(sequences: beam.map(\.tokens)), latents: z)
