@@ -66,12 +66,18 @@ struct TrainCommand: ParsableCommand {
     var freeBits = 0.0
     @Option(help: "Probability of replacing a decoder input token by <unk>; 0 = off.")
     var wordDropout: Float = 0
+    @Option(help: "Weight of the validity term; 0 = off. Each step draws --validity-samples points from the prior, decodes each once (temperature 1, syntax mask on) and trains the decoder on the molecules RDKit accepts at their z: the REINFORCE gradient of the validity of prior samples (reward 1 valid, 0 invalid). Costs about 1.5x per step; docs/MODEL.md section 9.")
+    var validityWeight: Float = 0
+    @Option(help: "Prior samples per step of the validity term.")
+    var validitySamples = 64
     @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
     var lrSchedule = "constant"
     @Option(help: "Warm-up steps of the cosine schedule.")
     var lrWarmup = 0
     @Option(help: "Final learning rate of the cosine schedule (default: --lr / 10).")
     var lrMin: Float?
+    @Option(help: "Step at which the cosine schedule reaches --lr-min (default: --max-steps or --epochs). Set it to stop a phase early with --max-steps on the same curve, e.g. to repeat a run that was stopped by a signal.")
+    var scheduleSteps: Int?
     @Option(help: "Weight of the property head's MSE (logP, QED, SA); 0 = no head.")
     var propertyWeight: Float = 1
     @Option(help: "Gradient clipping: maximum global L2 norm.")
@@ -106,8 +112,9 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--lr and --clip must be positive; --beta, --kl-warmup, --free-bits, --property-weight non-negative")
         }
         guard ["constant", "cosine"].contains(lrSchedule) else { throw ValidationError("--lr-schedule must be constant or cosine") }
-        if lrSchedule == "cosine" && epochs == nil && maxSteps == nil {
-            throw ValidationError("--lr-schedule cosine decays to --lr-min at the last step, so it needs --epochs N or --max-steps S")
+        if let scheduleSteps, scheduleSteps <= 0 { throw ValidationError("--schedule-steps must be positive") }
+        if lrSchedule == "cosine" && epochs == nil && maxSteps == nil && scheduleSteps == nil {
+            throw ValidationError("--lr-schedule cosine decays to --lr-min at the last step, so it needs --epochs N, --max-steps S or --schedule-steps S")
         }
         guard let channels = Self.sizes(convChannels), let kernels = Self.sizes(convKernels), channels.count == kernels.count else {
             throw ValidationError("--conv-channels and --conv-kernels need the same number of positive integers, e.g. 32,64,128 and 9,9,11")
@@ -117,6 +124,7 @@ struct TrainCommand: ParsableCommand {
         guard evalEvery >= 0 else { throw ValidationError("--eval-every must be non-negative") }
         guard lrWarmup >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }
         guard (0...1).contains(wordDropout) else { throw ValidationError("--word-dropout must be between 0 and 1") }
+        guard validityWeight >= 0, validitySamples > 0 else { throw ValidationError("--validity-weight must be non-negative and --validity-samples positive") }
         guard (0..<1).contains(validFraction) else { throw ValidationError("--valid-fraction must be in [0, 1)") }
         guard ["linear", "sigmoid", "cyclical"].contains(anneal) else { throw ValidationError("--anneal must be linear, sigmoid or cyclical") }
     }
@@ -196,11 +204,13 @@ struct TrainCommand: ParsableCommand {
         }
         if lrSchedule == "cosine" {
             let perEpoch = (train.count + batch - 1) / batch
-            let total = [maxSteps, epochs.map { $0 * perEpoch }].compactMap { $0 }.min()!
+            let total = scheduleSteps ?? [maxSteps, epochs.map { $0 * perEpoch }].compactMap { $0 }.min()!
             options.learningRateSchedule = .warmupCosine(peak: lr, minimum: lrMin ?? lr / 10, warmupSteps: lrWarmup, totalSteps: total)
         }
         options.freeBits = freeBits
         options.wordDropout = wordDropout
+        options.validityWeight = validityWeight > 0 ? validityWeight : nil
+        options.validitySamples = validityWeight > 0 ? validitySamples : nil
         options.propertyWeight = propertyWeight
         options.clipNorm = clip
         options.seed = checkpoint?.state.seed ?? seed
@@ -315,8 +325,9 @@ final class TrainProgress {
         // m.epoch counts finished epochs; mid-epoch evaluations name the epoch in progress, as the progress line does.
         let epoch = m.epoch + (trainer.state.batchInEpoch > 0 ? 1 : 0)
         write(String(format: "eval step %d epoch %d: valid ELBO %.4f (recon %.4f kl %.4f) token acc %.4f active units %d R² [%@] "
-                     + "prior validity %.3f uniqueness %.3f\n", m.step, epoch, m.validELBO, m.validRecon, m.validKL, m.tokenAccuracy,
-                     m.activeUnits, r2, m.validity, m.uniqueness))
+                     + "prior validity %.3f uniqueness %.3f", m.step, epoch, m.validELBO, m.validRecon, m.validKL, m.tokenAccuracy,
+                     m.activeUnits, r2, m.validity, m.uniqueness)
+              + (m.trainSampleValidity.map { String(format: "; validity term %.3f", $0) } ?? "") + "\n")
     }
 
     func finish() { closeLine() }

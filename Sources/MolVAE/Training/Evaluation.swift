@@ -26,6 +26,9 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
     public var validity = 0.0
     public var uniqueness = 0.0
     public var samples = 0
+    /// With the validity term on: the share of its prior samples (syntax mask on) that were
+    /// valid since the previous evaluation; nil (absent from the JSON) when it is off.
+    public var trainSampleValidity: Double?
 
     public init() {}
 

@@ -67,6 +67,9 @@ public final class Trainer {
     var stopRequested = false
     var sums = (loss: 0.0, recon: 0.0, kl: 0.0, property: 0.0, steps: 0)
     let dmu = FloatBuffer(), dlogvar = FloatBuffer(), batchTargets = FloatBuffer()
+    let validityTerm: ValidityTerm?
+    /// Kept / drawn prior samples of the validity term since the last evaluation.
+    var validityCounts = (kept: 0, drawn: 0)
 
     public var checkpointPath: String? { directory.map { $0 + "/checkpoint.safetensors" } }
     public var allParameters: [Parameter] { model.parameters + (propertyHead?.parameters ?? []) }
@@ -108,6 +111,11 @@ public final class Trainer {
             targets = []
         }
         trainLengths = train.lengths
+        if let w = options.validityWeight, w > 0 {
+            validityTerm = ValidityTerm(samples: options.validitySamples ?? 64, weight: w, mask: SMILESSyntaxMask(vocabulary: vocabulary))
+        } else {
+            validityTerm = nil
+        }
         metrics = directory.map { MetricsLog(directory: $0, resumingAt: checkpoint == nil ? nil : checkpoint!.state.step) }
     }
 
@@ -191,9 +199,17 @@ public final class Trainer {
             propertyLoss = head.lossAndBackward(mu: model.mu.pointer, targets: t, rows: b, weight: options.propertyWeight, dmu: dm, accumulate: true)
         }
         model.backward(reconWeight: 1, klWeight: modelKLWeight, muGrad: dm, logvarGrad: dl)
+        var validityLoss = 0.0
+        if let validityTerm {
+            let outcome = validityTerm.accumulate(model: model, vocabulary: vocabulary, seed: state.seed, step: step)
+            validityLoss = outcome.loss
+            validityCounts.kept += outcome.kept
+            validityCounts.drawn += outcome.drawn
+        }
         afterBackward?(step)
         let norm = clipGradientNorm(allParameters, maxNorm: options.clipNorm)
         let total = loss.recon + klWeight * klTerm + Double(options.propertyWeight) * propertyLoss
+            + Double(options.validityWeight ?? 0) * validityLoss
         let ok = total.isFinite && norm.isFinite
         if ok {
             if let schedule = options.learningRateSchedule { optimizer.learningRate = schedule.rate(at: step) }
@@ -240,6 +256,8 @@ public final class Trainer {
             m.trainLoss = sums.loss / n; m.trainRecon = sums.recon / n; m.trainKL = sums.kl / n; m.trainProperty = sums.property / n
         }
         sums = (0, 0, 0, 0, 0)
+        if validityCounts.drawn > 0 { m.trainSampleValidity = Double(validityCounts.kept) / Double(validityCounts.drawn) }
+        validityCounts = (0, 0)
         if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! {
             state.bestValidELBO = m.validELBO
             state.bestStep = state.step

@@ -10,6 +10,12 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var freeBits = 0.0
     /// Probability of replacing a decoder input token by <unk>; 0 turns word dropout off.
     public var wordDropout: Float = 0
+    /// Weight of the validity term (nil or 0: off): each step decodes `validitySamples` prior
+    /// samples and trains the decoder on the valid ones at their z, the REINFORCE gradient of
+    /// the expected validity of prior samples with reward 1 for valid, 0 for invalid.
+    /// Optional so that checkpoints written before it existed still decode.
+    public var validityWeight: Float?
+    public var validitySamples: Int?
     /// Weight of the property head's MSE; 0 trains no head.
     public var propertyWeight: Float = 1
     public var propertyHidden = 64
