@@ -16,10 +16,7 @@ extension SmilesVAE {
         hasForward = false
         sortBatch(batch)
         let b = batchSize
-        let zs = z.reserve(b * lat)
-        latents.withUnsafeBufferPointer { src in
-            for i in 0..<b { (zs + i * lat).update(from: src.baseAddress! + order[i] * lat, count: lat) }
-        }
+        let zs = sortRows(latents, into: z, width: lat)
         let (logits, tg, _) = runDecoder(batch, z: zs, wordDropout: nil)
         var result = [Double](repeating: 0, count: b)
         for i in 0..<b {

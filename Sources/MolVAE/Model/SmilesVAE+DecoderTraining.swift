@@ -15,10 +15,7 @@ extension SmilesVAE {
         precondition(latents.count == batch.count * lat, "latents need count * latent values")
         sortBatch(batch)
         let b = batchSize
-        let zs = z.reserve(b * lat)
-        latents.withUnsafeBufferPointer { p in
-            for i in 0..<b { (zs + i * lat).update(from: p.baseAddress! + order[i] * lat, count: lat) }
-        }
+        let zs = sortRows(latents, into: z, width: lat)
         let (logits, tg, n) = runDecoder(batch, z: zs, wordDropout: nil)
         let ce = SoftmaxCrossEntropy.forwardBackward(logits: logits, targets: tg, rows: n, classes: config.vocabSize,
                                                      ignoreIndex: nil, dlogits: logits)

@@ -151,6 +151,16 @@ public final class SmilesVAE {
         logvarHead.forward(hd, rows: b)
     }
 
+    /// Copies batch-order rows of src into sorted order in dst (sortBatch done); returns dst's storage.
+    @discardableResult
+    func sortRows(_ src: [Float], into dst: FloatBuffer, width: Int) -> UnsafeMutablePointer<Float> {
+        let d = dst.reserve(batchSize * width)
+        src.withUnsafeBufferPointer { p in
+            for i in 0..<batchSize { (d + i * width).update(from: p.baseAddress! + order[i] * width, count: width) }
+        }
+        return d
+    }
+
     /// Copies sorted-order rows of src into batch order in dst.
     func unsort(_ src: UnsafePointer<Float>, into dst: FloatBuffer, width: Int) {
         let d = dst.reserve(batchSize * width)
@@ -192,9 +202,7 @@ public final class SmilesVAE {
         switch epsilon {
         case .given(let values):
             precondition(values.count == b * lat, "epsilon needs \(b * lat) values")
-            values.withUnsafeBufferPointer { e in
-                for i in 0..<b { (eps + i * lat).update(from: e.baseAddress! + order[i] * lat, count: lat) }
-            }
+            sortRows(values, into: epsSorted, width: lat)
         case let .random(seed, step):
             for i in 0..<b {
                 var rng = CounterRNG(seed: seed, stream: (step << 24) ^ UInt64(order[i]))
