@@ -41,6 +41,15 @@ public enum EngineThreads {
         openblas_set_num_threads(gemmThreading == .openBLAS ? Int32(gemmThreads) : 1)
     }
 
+    /// Runs `body` with OpenBLAS on one thread, for code that runs its own threads around
+    /// single-threaded products (ChemNet's chunks), whatever `gemmThreading` says; then restores
+    /// the OpenBLAS thread count that `gemmThreading` and `gemmThreads` call for.
+    public static func withSingleThreadedBLAS<T>(_ body: () throws -> T) rethrows -> T {
+        openblas_set_num_threads(1)
+        defer { setGEMMThreads(gemmThreads) }
+        return try body()
+    }
+
     /// Back to the thread count after a `setGEMMThreads(1)` section.
     public static func restoreGEMMThreads() { setGEMMThreads(gemmDefault) }
 

@@ -1,0 +1,81 @@
+/// A single-layer LSTM with torch.nn.LSTM's weights and gate order (input, forget, cell, output),
+/// inference only. The work is split the way a caller that shares work between sequences needs
+/// it: `project` computes the input half of the gates for many rows in one product, `step`
+/// advances a batch of states by one time step from gates whose input half is already there.
+///
+/// torch adds b_ih and b_hh separately; here they are summed once, which changes a gate by at
+/// most an ulp of the bias.
+public final class LSTM {
+    public let inputSize: Int
+    public let hiddenSize: Int
+    /// [4H, inputSize] and [4H, H], as weight_ih_l0 and weight_hh_l0.
+    public let weightIH: [Float]
+    public let weightHH: [Float]
+    /// b_ih + b_hh, [4H].
+    public let bias: [Float]
+
+    public init(weightIH: [Float], weightHH: [Float], biasIH: [Float], biasHH: [Float], inputSize: Int, hiddenSize: Int) {
+        let gates = 4 * hiddenSize
+        precondition(weightIH.count == gates * inputSize && weightHH.count == gates * hiddenSize)
+        precondition(biasIH.count == gates && biasHH.count == gates)
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.weightIH = weightIH
+        self.weightHH = weightHH
+        bias = zip(biasIH, biasHH).map { $0 + $1 }
+    }
+
+    public var gateWidth: Int { 4 * hiddenSize }
+
+    /// gates[r] = W_ih · x[r] + b for `rows` rows of x [rows, inputSize].
+    public func project(_ x: UnsafePointer<Float>, rows: Int, into gates: UnsafeMutablePointer<Float>) {
+        guard rows > 0 else { return }
+        let g = gateWidth
+        bias.withUnsafeBufferPointer { b in broadcastRows(gates, b.baseAddress!, rows: rows, cols: g) }
+        weightIH.withUnsafeBufferPointer { w in
+            MatrixProduct.cblas(false, true, rows, g, inputSize, 1, x, inputSize, w.baseAddress!, inputSize, 1, gates, g)
+        }
+    }
+
+    /// One time step for `rows` sequences: gates [rows, 4H] holds W_ih·x + b on entry (and is
+    /// overwritten); h and c [rows, H] are the states, updated in place.
+    public func step(gates: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, rows: Int) {
+        guard rows > 0 else { return }
+        let hs = hiddenSize, g = gateWidth
+        weightHH.withUnsafeBufferPointer { w in
+            MatrixProduct.cblas(false, true, rows, g, hs, 1, h, hs, w.baseAddress!, hs, 1, gates, g)
+        }
+        for r in 0..<rows {
+            lstmRow(gates + r * g, h + r * hs, c + r * hs, hs)
+        }
+    }
+
+    /// The whole sequence x [steps, inputSize] for one sequence from zero states; returns the
+    /// hidden state after every step, [steps, H]. The plain definition, for checks.
+    public func run(_ x: [Float], steps: Int) -> [Float] {
+        precondition(x.count == steps * inputSize)
+        var gates = [Float](repeating: 0, count: gateWidth)
+        var h = [Float](repeating: 0, count: hiddenSize), c = h
+        var out: [Float] = []
+        out.reserveCapacity(steps * hiddenSize)
+        for t in 0..<steps {
+            x.withUnsafeBufferPointer { xs in project(xs.baseAddress! + t * inputSize, rows: 1, into: &gates) }
+            step(gates: &gates, h: &h, c: &c, rows: 1)
+            out += h
+        }
+        return out
+    }
+}
+
+/// c ← σ(f)·c + σ(i)·tanh(g); h ← σ(o)·tanh(c), for one row of gates [i f g o]. Simple loops over
+/// few pointers so that LLVM vectorises them.
+@inline(__always)
+private func lstmRow(_ gates: UnsafeMutablePointer<Float>, _ h: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ n: Int) {
+    let i = gates, f = gates + n, g = gates + 2 * n, o = gates + 3 * n
+    for j in 0..<n {
+        c[j] = sigmoidApprox(f[j]) * c[j] + sigmoidApprox(i[j]) * tanhApprox(g[j])
+    }
+    for j in 0..<n {
+        h[j] = sigmoidApprox(o[j]) * tanhApprox(c[j])
+    }
+}
