@@ -5,6 +5,8 @@
 // worker threads never oversubscribe the cores.
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+// The kernel family OpenBLAS chose for this CPU at load time ("Haswell", "SkylakeX", ...).
+char *openblas_get_corename(void);
 
 // LAPACK (shipped inside OpenBLAS): Cholesky factorisation and solve, used by the
 // Gaussian-process optimiser.

@@ -11,7 +11,11 @@ struct ReportCommand: ParsableCommand {
         (syntax, valence, aromaticity, empty), never dropped silently. Metrics that compare \
         against a reference appear only when that reference is given: novelty needs --train; \
         SNN, Frag, Scaf and the property distances need --test (and --test-scaffolds for the \
-        TestSF columns). FCD is not computed (it needs the ChemNet model).
+        TestSF columns) and FCD/Test and FCD/TestSF, the Fréchet ChemNet Distance as MOSES \
+        computes it (fcd_torch's ChemNet, bundled as Data/chemnet-v0.13.safetensors). A reference \
+        set's ChemNet statistics are computed once and kept: beside the reference as \
+        FILE.fcdstats, or in the cache folder as SHA256.fcdstats; a file made from other bytes \
+        is recomputed, a damaged one is an error naming it.
 
         Example, against the bundled MOSES subsets:
           molvae report --generated samples.csv --train Data/moses-train-250k.smi.gz \\
@@ -41,6 +45,18 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(name: .customLong("no-fcd"), help: "Skip FCD (ChemNet features cost about 1 s per 1,000 molecules on 2 cores).")
+    var noFCD = false
+
+    @Option(name: .long, help: "ChemNet weights (default: the bundled Data/chemnet-v0.13.safetensors).")
+    var chemnet: String?
+
+    @Option(name: .customLong("cache-dir"), help: "Folder for computed reference statistics (default: $MOLVAE_CACHE_DIR, $XDG_CACHE_HOME/molvae or ~/.cache/molvae).")
+    var cacheDirectory: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Keep nothing computed: no cache folder is written.")
+    var noCache = false
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -61,9 +77,21 @@ struct ReportCommand: ParsableCommand {
         let trainSet = try stage("train", train) { try TrainingSet(path: $0, threads: threads) }
         let testSet = try stage("test", test) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
         let scaffoldSet = try stage("test_scaffolds", testScaffolds) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
+        var fcd: [String: FCDValue] = [:]
+        let references = [("Test", testSet), ("TestSF", scaffoldSet)].compactMap { suffix, set in set.map { (suffix, $0) } }
+        if !noFCD && !references.isEmpty {
+            let started = Date()
+            let network = try chemnet.map { try ChemNet(contentsOf: $0) } ?? ChemNet.bundled()
+            let store = ReferenceStatisticsStore(network: network, cacheDirectory: noCache ? nil : cacheDirectory ?? ReferenceStatisticsStore.defaultCacheDirectory(),
+                                                 threads: threads)
+            fcd = try store.mosesFCD(generated: generatedSet, references: references) { line in
+                FileHandle.standardError.write(Data("report: \(line)\n".utf8))
+            }
+            timings["fcd"] = Date().timeIntervalSince(started)
+        }
         FileHandle.standardError.write(Data("report: computing metrics\n".utf8))
         let report = QualityReport(generated: generatedSet, train: trainSet, test: testSet, testScaffolds: scaffoldSet,
-                                   threads: threads, timings: timings)
+                                   fcd: fcd, threads: threads, timings: timings)
 
         let json = try report.jsonData()
         if let out {
@@ -79,7 +107,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     private func summary(_ report: QualityReport) -> String {
-        let shown = ["valid", "unique@1k", "unique@10k", "Novelty", "IntDiv", "Filters", "SNN/Test"]
+        let shown = ["valid", "unique@1k", "unique@10k", "FCD/Test", "FCD/TestSF", "Novelty", "IntDiv", "Filters", "SNN/Test"]
         let parts = shown.compactMap { name -> String? in
             guard let value = report.moses[name] ?? nil else { return nil }
             return "\(name) \(String(format: "%.4f", value))"

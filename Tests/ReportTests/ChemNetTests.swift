@@ -115,10 +115,10 @@ func plainFeatures(_ net: ChemNet, _ smiles: String) -> [Float] {
     let symbols = ChemNetInput.symbols(smiles)
     let x = symbols.flatMap { s in (0..<35).map { $0 == Int(s) ? ChemNetInput.scale : 0 } }
     let l0 = RaggedLayout(lengths: [symbols.count]), l1 = RaggedLayout(), l2 = RaggedLayout()
-    let o1 = FloatBuffer(), o2 = FloatBuffer()
-    net.conv1.forward(x, layout: l0, nominalLength: 350, output: o1, outputLayout: l1)
+    let o1 = FloatBuffer(), o2 = FloatBuffer(), scratch = FloatBuffer()
+    net.conv1.forward(x, layout: l0, nominalLength: 350, output: o1, outputLayout: l1, columns: scratch)
     Activation.selu.forward(o1.pointer, o1.pointer, count: l1.total * 32)
-    net.conv2.forward(o1.pointer, layout: l1, nominalLength: 175, output: o2, outputLayout: l2)
+    net.conv2.forward(o1.pointer, layout: l1, nominalLength: 175, output: o2, outputLayout: l2, columns: scratch)
     Activation.selu.forward(o2.pointer, o2.pointer, count: l2.total * 32)
     var positions = o2.toArray(l2.total * 32)
     positions += [Float](repeating: 0, count: (88 - l2.total) * 32)

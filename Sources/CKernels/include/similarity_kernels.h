@@ -31,6 +31,10 @@ typedef enum { MK_KERNEL_AUTO = 0, MK_KERNEL_PORTABLE = 1 } mk_kernel;
 // 1 when MK_KERNEL_AUTO would run the AVX-512 body.
 int mk_vector_kernels_active(void);
 
+// 1 when the CPU has the AVX-512 subsets (F, DQ, BW, VL, CD) of OpenBLAS's SkylakeX GEMM
+// kernels (cpu_features.c).
+int mk_cpu_has_avx512_gemm(void);
+
 // Number of tiles for `count` rows.
 size_t mk_tile_count(size_t count);
 

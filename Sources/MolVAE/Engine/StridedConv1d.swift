@@ -13,7 +13,6 @@ public final class StridedConv1d {
     public let stride: Int
     /// [outChannels, inChannels, kernel], as torch.nn.Conv1d.
     public let weight: [Float]
-    let columns = FloatBuffer()
 
     public init(weight: [Float], inChannels: Int, outChannels: Int, kernel: Int, stride: Int) {
         precondition(weight.count == outChannels * inChannels * kernel && kernel >= 1 && stride >= 1)
@@ -43,9 +42,10 @@ public final class StridedConv1d {
 
     /// x: [layout.total, inChannels], the non-zero prefix of each sequence of nominal length
     /// `length`. Writes [outputLayout.total, outChannels] to `output` and the non-zero output
-    /// lengths to `outputLayout`. Single-threaded; callers parallelise over batches.
+    /// lengths to `outputLayout`; `columns` is scratch space for the gathered windows. The layer
+    /// holds only its weights, so threads may share it, each with its own buffers.
     public func forward(_ x: UnsafePointer<Float>, layout: RaggedLayout, nominalLength length: Int,
-                        output: FloatBuffer, outputLayout: RaggedLayout) {
+                        output: FloatBuffer, outputLayout: RaggedLayout, columns: FloatBuffer) {
         outputLayout.removeAll()
         for n in layout.lengths { outputLayout.append(nonZeroOutputs(nominalLength: length, nonZero: n)) }
         let rows = outputLayout.total, width = inChannels * kernel

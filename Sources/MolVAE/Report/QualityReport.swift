@@ -27,13 +27,16 @@ public struct QualityReport: Codable, Sendable {
     /// unique@k computed on fewer than k valid molecules: k → molecules available.
     public let uniqueShortfalls: [String: Int]
     public let guacamol: GuacaMolMetrics
+    /// FCD against each reference ("Test", "TestSF"), with the molecule counts and, when
+    /// undefined, why; the values also appear in `moses` as FCD/Test and FCD/TestSF.
+    public let fcd: [String: FCDValue]
     public let invalid: InvalidSummary
     public let seconds: Double
     /// Seconds per stage: reading and scoring each input, the metrics, the similarity work.
     public let timings: [String: Double]
 
     public init(generated: EvaluatedSet, train: TrainingSet?, test: EvaluatedSet?, testScaffolds: EvaluatedSet?,
-                threads: Int, timings: [String: Double] = [:]) {
+                fcd: [String: FCDValue] = [:], threads: Int, timings: [String: Double] = [:]) {
         let started = ContinuousClock.now
         tool = "molvae"
         version = MolVAEVersion.current
@@ -49,11 +52,14 @@ public struct QualityReport: Codable, Sendable {
         }
         self.inputs = inputs
 
-                let metrics = MosesMetrics(lineCount: generated.lineCount, valid: generated.valid, train: train?.raw,
+        let metrics = MosesMetrics(lineCount: generated.lineCount, valid: generated.valid, train: train?.raw,
                                    test: test.map { ReferenceSet(features: $0.valid) },
                                    testScaffolds: testScaffolds.map { ReferenceSet(features: $0.valid) },
                                    threads: threads)
-        moses = Dictionary(uniqueKeysWithValues: metrics.values.map { ($0.name, $0.value.isNaN ? nil : $0.value) })
+        var moses = Dictionary(uniqueKeysWithValues: metrics.values.map { ($0.name, $0.value.isNaN ? nil : $0.value) })
+        for (suffix, value) in fcd { moses["FCD/\(suffix)"] = value.value }
+        self.moses = moses
+        self.fcd = fcd
         uniqueShortfalls = Dictionary(uniqueKeysWithValues: metrics.uniqueShortfalls.map { ("\($0.k)", $0.available) })
         guacamol = GuacaMolMetrics(lineCount: generated.lineCount, validCanonical: generated.valid.map(\.canonicalSMILES),
                                    canonicalTrain: train?.canonical)

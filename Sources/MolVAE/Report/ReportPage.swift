@@ -45,7 +45,7 @@ public struct ReportPage {
             for name in columns { html += "<td>\(cell(row.values[name]))</td>" }
             html += "</tr>"
         }
-        html += "</table><p class=\"note\">Published rows: MOSES benchmark (models trained on 1.58M molecules, mean of 3 runs). Blank: not computed (no such input) or undefined. FCD is not computed.</p>"
+        html += "</table><p class=\"note\">Published rows: MOSES benchmark (models trained on 1.58M molecules, mean of 3 runs). Blank: not computed (no such input) or undefined. FCD: Fréchet ChemNet Distance, lower is better.</p>"
         if !report.uniqueShortfalls.isEmpty {
             let notes = report.uniqueShortfalls.sorted { $0.key < $1.key }.map { "unique@\(Int($0.key)! / 1000)k on only \($0.value) valid molecules" }
             html += "<p class=\"note\">\(escapeHTML(notes.joined(separator: "; ")))</p>"

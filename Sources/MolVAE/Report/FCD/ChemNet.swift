@@ -33,6 +33,9 @@ public final class ChemNet: @unchecked Sendable {
     let positions: Int
     let padding: PaddingTrajectory
     public let path: String
+    /// The weights file's sha256: statistics files record it, so statistics made with other
+    /// weights are never mixed with these.
+    public let sha256: String
 
     /// Loads the bundled weights (Data/chemnet-v0.13.safetensors).
     public static func bundled() throws -> ChemNet {
@@ -43,8 +46,10 @@ public final class ChemNet: @unchecked Sendable {
     public init(contentsOf path: String) throws {
         self.path = path
         let file: SafeTensors
-        do { file = try SafeTensors.read(from: path) }
-        catch { throw ChemNetError(path: path, problem: "\(error)") }
+        do {
+            file = try SafeTensors.read(from: path)
+            sha256 = try SHA256.hexDigest(ofFileAt: path)
+        } catch { throw ChemNetError(path: path, problem: "\(error)") }
         func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
             guard let t = file.tensors[name] else {
                 throw ChemNetError(path: path, problem: "tensor \(name) is missing; this is not a ChemNet weights file (make one with scripts/convert-chemnet)")
@@ -107,7 +112,7 @@ public final class ChemNet: @unchecked Sendable {
 
     /// Buffers for one thread's chunks; they keep their capacity between chunks.
     final class Workspace {
-        let input = FloatBuffer(), conv1Out = FloatBuffer(), conv2Out = FloatBuffer()
+        let input = FloatBuffer(), columns = FloatBuffer(), conv1Out = FloatBuffer(), conv2Out = FloatBuffer()
         let layout0 = RaggedLayout(), layout1 = RaggedLayout(), layout2 = RaggedLayout()
         let projection1 = FloatBuffer(), gates1 = FloatBuffer(), h1 = FloatBuffer(), c1 = FloatBuffer()
         let output1 = FloatBuffer(), projection2 = FloatBuffer(), gates2 = FloatBuffer()
@@ -127,9 +132,9 @@ public final class ChemNet: @unchecked Sendable {
         for (m, s) in batch.enumerated() {
             for (p, symbol) in s.enumerated() { x[(w.layout0.offsets[m] + p) * width + Int(symbol)] = ChemNetInput.scale }
         }
-        conv1.forward(x, layout: w.layout0, nominalLength: ChemNetInput.length, output: w.conv1Out, outputLayout: w.layout1)
+        conv1.forward(x, layout: w.layout0, nominalLength: ChemNetInput.length, output: w.conv1Out, outputLayout: w.layout1, columns: w.columns)
         Activation.selu.forward(w.conv1Out.pointer, w.conv1Out.pointer, count: w.layout1.total * 32)
-        conv2.forward(w.conv1Out.pointer, layout: w.layout1, nominalLength: conv1Length, output: w.conv2Out, outputLayout: w.layout2)
+        conv2.forward(w.conv1Out.pointer, layout: w.layout1, nominalLength: conv1Length, output: w.conv2Out, outputLayout: w.layout2, columns: w.columns)
         Activation.selu.forward(w.conv2Out.pointer, w.conv2Out.pointer, count: w.layout2.total * 32)
         let lengths = w.layout2.lengths, offsets = w.layout2.offsets, rows = w.layout2.total
         let longest = lengths.max() ?? 0
