@@ -29,12 +29,15 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
     /// With the validity term on: the share of its prior samples (syntax mask on) that were
     /// valid since the previous evaluation; nil (absent from the JSON) when it is off.
     public var trainSampleValidity: Double?
+    /// FCD of `--eval-fcd` prior samples (syntax mask on) against the validation molecules;
+    /// nil (absent from the JSON) when off or undefined.
+    public var fcd: Double?
 
     public init() {}
 
     public static let csvColumns = ["step", "epoch", "elapsed_s", "train_loss", "train_recon", "train_kl", "train_property", "kl_weight",
                                     "valid_elbo", "valid_recon", "valid_kl", "valid_recon_per_token", "token_accuracy",
-                                    "active_units", "r2_logp", "r2_qed", "r2_sa", "validity", "uniqueness", "samples"]
+                                    "active_units", "r2_logp", "r2_qed", "r2_sa", "validity", "uniqueness", "samples", "fcd"]
 
     public var csvRow: [String] {
         func f(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "nan" }
@@ -42,7 +45,7 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
         var row: [String] = [String(step), String(epoch), f(elapsedSeconds), f(trainLoss), f(trainRecon), f(trainKL)]
         row += [f(trainProperty), f(klWeight), f(validELBO), f(validRecon), f(validKL), f(validReconPerToken)]
         row += [f(tokenAccuracy), String(activeUnits), r("logp"), r("qed"), r("sa")]
-        row += [f(validity), f(uniqueness), String(samples)]
+        row += [f(validity), f(uniqueness), String(samples), fcd.map(f) ?? ""]
         return row
     }
 }

@@ -51,7 +51,7 @@ public enum CurvesSVG {
             ("Prior samples (fraction)", [s("validity", "#9467bd") { $0.validity }, s("uniqueness", "#8c564b") { $0.uniqueness },
                                           s("token accuracy", "#17becf") { $0.tokenAccuracy }]),
             ("Active latent units", [s("active units", "#e377c2") { Double($0.activeUnits) }]),
-        ]
+        ] + (rows.contains { $0.fcd != nil } ? [("FCD of prior samples vs validation", [s("FCD", "#d62728") { $0.fcd ?? .nan }])] : [])
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w * Double(charts.count)))\" height=\"\(Int(h))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         for (c, chart) in charts.enumerated() {

@@ -68,6 +68,8 @@ public final class Trainer {
     var sums = (loss: 0.0, recon: 0.0, kl: 0.0, property: 0.0, steps: 0)
     let dmu = FloatBuffer(), dlogvar = FloatBuffer(), batchTargets = FloatBuffer()
     let validityTerm: ValidityTerm?
+    /// FCD at each evaluation (`options.fcdSamples`), with the validation set's statistics.
+    let fcdEvaluation: FCDEvaluation?
     /// Kept / drawn prior samples of the validity term since the last evaluation.
     var validityCounts = (kept: 0, drawn: 0)
 
@@ -76,7 +78,8 @@ public final class Trainer {
 
     /// A new run (checkpoint nil) or a resumed one. The model must match the vocabulary.
     public init(model: SmilesVAE, vocabulary: Vocabulary, train: TrainingData, valid: TrainingData,
-                options: TrainingOptions, directory: String?, resumeFrom checkpoint: Checkpoint? = nil) throws {
+                options: TrainingOptions, directory: String?, resumeFrom checkpoint: Checkpoint? = nil,
+                chemnet: ChemNet? = nil) throws {
         self.vocabulary = vocabulary
         self.train = train
         self.valid = valid
@@ -115,6 +118,16 @@ public final class Trainer {
             validityTerm = ValidityTerm(samples: options.validitySamples ?? 64, weight: w, mask: SMILESSyntaxMask(vocabulary: vocabulary))
         } else {
             validityTerm = nil
+        }
+        if let n = options.fcdSamples, n > 0 {
+            let network = try chemnet ?? ChemNet.bundled()
+            guard let evaluation = FCDEvaluation(samples: n, network: network, valid: valid, vocabulary: vocabulary,
+                                                 threads: max(threads, EngineThreads.count)) else {
+                throw FCDEvaluationError(description: "--eval-fcd needs at least 2 valid validation molecules (\(valid.count) in the validation set)")
+            }
+            fcdEvaluation = evaluation
+        } else {
+            fcdEvaluation = nil
         }
         metrics = directory.map { MetricsLog(directory: $0, resumingAt: checkpoint == nil ? nil : checkpoint!.state.step) }
     }
@@ -258,7 +271,18 @@ public final class Trainer {
         sums = (0, 0, 0, 0, 0)
         if validityCounts.drawn > 0 { m.trainSampleValidity = Double(validityCounts.kept) / Double(validityCounts.drawn) }
         validityCounts = (0, 0)
-        if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! {
+        if let fcdEvaluation {
+            m.fcd = fcdEvaluation.measure(model: model, vocabulary: vocabulary, seed: state.seed &+ UInt64(state.step),
+                                          maxSteps: options.maxSampleSteps, threads: threads)
+        }
+        if options.bestByFCD == true {
+            if let fcd = m.fcd, state.bestFCD == nil || fcd < state.bestFCD! {
+                state.bestFCD = fcd
+                state.bestStep = state.step
+                if let directory { try saveModel(to: directory + "/best.safetensors") }
+            }
+            if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! { state.bestValidELBO = m.validELBO }
+        } else if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! {
             state.bestValidELBO = m.validELBO
             state.bestStep = state.step
             if let directory { try saveModel(to: directory + "/best.safetensors") }

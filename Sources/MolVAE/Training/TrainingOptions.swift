@@ -30,6 +30,12 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Validation evaluation: prior samples checked by RDKit.
     public var priorSamples = 1000
     public var maxSampleSteps = 121
+    /// FCD of this many prior samples against the validation set at every evaluation (nil or 0:
+    /// off). Optional so that checkpoints written before it existed still decode.
+    public var fcdSamples: Int?
+    /// Keep best.safetensors by the lowest FCD instead of the lowest validation ELBO (needs
+    /// `fcdSamples`).
+    public var bestByFCD: Bool?
     /// Consecutive non-finite steps after which training stops.
     public var maxConsecutiveFailures = 10
     /// Evaluate at the end of every epoch (and always at the finish).
@@ -53,6 +59,8 @@ public struct TrainingState: Codable, Sendable, Equatable {
     public var consecutiveFailures = 0
     public var bestValidELBO: Double?
     public var bestStep: Int?
+    /// The lowest FCD so far, when best.safetensors is chosen by FCD.
+    public var bestFCD: Double?
     public var elapsedSeconds = 0.0
 
     public init(seed: UInt64 = 0) { self.seed = seed }
