@@ -405,3 +405,31 @@ void mk_tanimoto_pair_sums(const uint64_t *rows, const uint32_t *counts, size_t 
         pair_sums_scalar(rows, counts, row_count, words, worker, workers, sums1, sums2);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Nearest neighbour within one set (GuacaMol's internal similarity): max of T over the pairs
+// (i, j), j != i, from one pass over the upper triangle. Scalar only: it runs once per report
+// on at most GuacaMol's 10,000 molecules per set.
+
+static TARGET_POPCNT void pair_max_scalar(const uint64_t *rows, const uint32_t *counts, size_t row_count,
+                                          size_t words, size_t worker, size_t workers, double *best) {
+    for (size_t first = worker * ROW_BLOCK; first < row_count; first += workers * ROW_BLOCK) {
+        size_t last = first + ROW_BLOCK < row_count ? first + ROW_BLOCK : row_count;
+        for (size_t i = first; i < last; i++) {
+            const uint64_t *row = rows + i * words;
+            uint32_t a = counts[i];
+            double bi = best[i];
+            for (size_t j = i + 1; j < row_count; j++) {
+                double t = tanimoto(common_scalar(row, rows + j * words, words), a, counts[j]);
+                if (t > bi) bi = t;
+                if (t > best[j]) best[j] = t;
+            }
+            best[i] = bi;
+        }
+    }
+}
+
+void mk_tanimoto_pair_max(const uint64_t *rows, const uint32_t *counts, size_t row_count, size_t words,
+                          size_t worker, size_t workers, double *best) {
+    pair_max_scalar(rows, counts, row_count, words, worker, workers, best);
+}

@@ -38,6 +38,7 @@ void compute_descriptors(const RDKit::ROMol &mol, molshim_descriptors &out) {
         largest = std::max(largest, static_cast<int32_t>(ring.size()));
     }
     out.largest_ring = largest;
+    out.aliphatic_rings = static_cast<int32_t>(D::calcNumAliphaticRings(mol));
 }
 
 }  // namespace molshim

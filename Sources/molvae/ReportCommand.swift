@@ -9,7 +9,9 @@ struct ReportCommand: ParsableCommand {
         discussion: """
         Every line of --generated is judged by RDKit; invalid lines are counted by reason \
         (syntax, valence, aromaticity, empty), never dropped silently. Metrics that compare \
-        against a reference appear only when that reference is given: novelty needs --train; \
+        against a reference appear only when that reference is given: novelty and GuacaMol's \
+        KL-divergence score need --train (the score compares the first --guacamol-samples distinct \
+        valid molecules with a seeded draw of that many training lines, as GuacaMol does); \
         SNN, Frag, Scaf and the property distances need --test (and --test-scaffolds for the \
         TestSF columns) and FCD/Test and FCD/TestSF, the Fréchet ChemNet Distance as MOSES \
         computes it (fcd_torch's ChemNet, bundled as Data/chemnet-v0.13.safetensors). A reference \
@@ -42,6 +44,13 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Also write a self-contained HTML page here.")
     var html: String?
 
+    @Option(name: .customLong("guacamol-samples"),
+            help: "GuacaMol's number_samples for its KL-divergence score (needs --train): the first N distinct valid generated molecules against a seeded draw of N training lines.")
+    var guacamolSamples: Int = GuacaMolKLDivergence.defaultSamples
+
+    @Option(name: .customLong("guacamol-seed"), help: "Seed of the training-set draw (GuacaMol's NumPy seed; 42 as GuacaMol).")
+    var guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed
+
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -59,6 +68,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard guacamolSamples >= 1 else { throw ValidationError("--guacamol-samples must be at least 1") }
     }
 
     func run() throws {
@@ -91,7 +101,7 @@ struct ReportCommand: ParsableCommand {
         }
         FileHandle.standardError.write(Data("report: computing metrics\n".utf8))
         let report = QualityReport(generated: generatedSet, train: trainSet, test: testSet, testScaffolds: scaffoldSet,
-                                   fcd: fcd, threads: threads, timings: timings)
+                                   fcd: fcd, threads: threads, timings: timings, guacamolSamples: guacamolSamples, guacamolSeed: guacamolSeed)
 
         let json = try report.jsonData()
         if let out {
@@ -113,6 +123,7 @@ struct ReportCommand: ParsableCommand {
             return "\(name) \(String(format: "%.4f", value))"
         }
         return "\(report.inputs[0].lines) lines, \(report.invalid.total) invalid; " + parts.joined(separator: ", ")
+            + (report.guacamol.klDivergence.flatMap { $0.score.isFinite ? String(format: ", GuacaMol KL %.4f", $0.score) : nil } ?? "")
             + String(format: "; %.1f s (similarity %.2f s)", report.seconds, report.timings["similarity"] ?? 0)
     }
 }

@@ -69,6 +69,14 @@ void mk_tanimoto_pair_sums(const uint64_t *rows, const uint32_t *counts, size_t 
                            const uint64_t *tiles, const double *tile_counts, size_t worker, size_t workers,
                            mk_kernel kernel, double *sums1, double *sums2);
 
+// GuacaMol's internal nearest-neighbour similarity: for the rows i in the 64-row blocks worker,
+// worker + workers, ... (round-robin, as above), every pair (i, j) with j > i raises best[i] and
+// best[j] to T(i, j) when larger, so after all workers have run, the max over their `best`
+// arrays is each row's largest similarity to any *other* row (0 for a single row). Each worker
+// needs its own `best` of length row_count, zeroed. Two empty rows have T = 1 (as RDKit).
+void mk_tanimoto_pair_max(const uint64_t *rows, const uint32_t *counts, size_t row_count, size_t words,
+                          size_t worker, size_t workers, double *best);
+
 // Popcount of a row, for building the counts.
 uint32_t mk_popcount(const uint64_t *row, size_t words);
 

@@ -24,7 +24,7 @@ void molshim_mol_free(molshim_mol *mol);
 // Canonical SMILES (RDKit default, isomeric) or, with isomeric = 0, without stereo/isotopes.
 char *molshim_mol_to_smiles(const molshim_mol *mol, int isomeric);
 
-// ---- calculators: descriptors.cpp, qed.cpp, sascore.cpp -----------------------------------
+// ---- calculators: descriptors.cpp, qed.cpp, sascore.cpp, bertz.cpp ------------------------
 // Every descriptor of one molecule, filled by one call so Swift crosses the boundary once.
 // Values are those of the Python functions named (RDKit 2022.09).
 typedef struct molshim_descriptors {
@@ -41,6 +41,7 @@ typedef struct molshim_descriptors {
     int32_t heavy_atoms;     // Mol.GetNumHeavyAtoms
     int32_t formal_charge;   // Chem.GetFormalCharge (sum over atoms)
     int32_t largest_ring;    // max size over GetRingInfo().AtomRings(), 0 without rings
+    int32_t aliphatic_rings; // Lipinski.NumAliphaticRings (= CalcNumAliphaticRings)
 } molshim_descriptors;
 
 // Returns 1 and fills `out`, or 0 with an error.
@@ -65,6 +66,10 @@ typedef struct molshim_scores {
     double sa;
 } molshim_scores;
 int molshim_mol_scores(const molshim_mol *mol, molshim_scores *out, char **error);
+
+// GraphDescriptors.BertzCT (default cutoff 100): Bertz's complexity index, ported from RDKit's
+// Python (bertz.cpp says how exactly); 0 below two atoms. NaN with an error on failure.
+double molshim_mol_bertz_ct(const molshim_mol *mol, char **error);
 
 // ---- fingerprints.cpp --------------------------------------------------------------------
 // Morgan (ECFP-like) bit vector as AllChem.GetMorganFingerprintAsBitVect(mol, radius, n_bits),

@@ -24,6 +24,8 @@ public struct MolecularProperties: Sendable, Equatable {
     public var ringCount: Int
     /// Aromatic rings (`Lipinski.NumAromaticRings`).
     public var aromaticRingCount: Int
+    /// Aliphatic rings, those with at least one non-aromatic bond (`Lipinski.NumAliphaticRings`).
+    public var aliphaticRingCount: Int
     /// Heavy (non-hydrogen) atoms.
     public var heavyAtomCount: Int
     /// Net formal charge (`Chem.GetFormalCharge`).
@@ -58,6 +60,7 @@ public struct MolecularProperties: Sendable, Equatable {
         rotatableBonds = Int(d.rotatable_bonds)
         ringCount = Int(d.rings)
         aromaticRingCount = Int(d.aromatic_rings)
+        aliphaticRingCount = Int(d.aliphatic_rings)
         heavyAtomCount = Int(d.heavy_atoms)
         formalCharge = Int(d.formal_charge)
         largestRingSize = Int(d.largest_ring)

@@ -10,6 +10,13 @@ public struct GuacaMolMetrics: Sendable, Codable {
     public let validity: Double
     public let uniqueness: Double
     public let novelty: Double?
+    /// The KL-divergence benchmark, against the training set (nil without one).
+    public var klDivergence: GuacaMolKLDivergence?
+
+    enum CodingKeys: String, CodingKey {
+        case validity, uniqueness, novelty
+        case klDivergence = "kl_divergence"
+    }
 
     public init(lineCount: Int, validCanonical: [String], canonicalTrain: Set<String>?) {
         let unique = Set(validCanonical)

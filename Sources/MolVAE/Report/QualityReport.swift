@@ -35,8 +35,12 @@ public struct QualityReport: Codable, Sendable {
     /// Seconds per stage: reading and scoring each input, the metrics, the similarity work.
     public let timings: [String: Double]
 
+    /// `guacamolSamples` and `guacamolSeed` set GuacaMol's KL benchmark (`GuacaMolKLDivergence`),
+    /// computed only with a training set, its reference.
     public init(generated: EvaluatedSet, train: TrainingSet?, test: EvaluatedSet?, testScaffolds: EvaluatedSet?,
-                fcd: [String: FCDValue] = [:], threads: Int, timings: [String: Double] = [:]) {
+                fcd: [String: FCDValue] = [:], threads: Int, timings: [String: Double] = [:],
+                guacamolSamples: Int = GuacaMolKLDivergence.defaultSamples,
+                guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed) {
         let started = ContinuousClock.now
         tool = "molvae"
         version = MolVAEVersion.current
@@ -61,8 +65,15 @@ public struct QualityReport: Codable, Sendable {
         self.moses = moses
         self.fcd = fcd
         uniqueShortfalls = Dictionary(uniqueKeysWithValues: metrics.uniqueShortfalls.map { ("\($0.k)", $0.available) })
-        guacamol = GuacaMolMetrics(lineCount: generated.lineCount, validCanonical: generated.valid.map(\.canonicalSMILES),
-                                   canonicalTrain: train?.canonical)
+        var guacamol = GuacaMolMetrics(lineCount: generated.lineCount, validCanonical: generated.valid.map(\.canonicalSMILES),
+                                       canonicalTrain: train?.canonical)
+        let klStarted = ContinuousClock.now
+        guacamol.klDivergence = train.map {
+            GuacaMolKLDivergence(generatedCanonical: generated.valid.map(\.canonicalSMILES), training: $0.smiles,
+                                 samples: guacamolSamples, seed: guacamolSeed, threads: threads)
+        }
+        let klSeconds = train == nil ? nil : MolVAE.seconds(since: klStarted)
+        self.guacamol = guacamol
 
         var examples: [String: [EvaluatedSet.InvalidLine]] = [:]
         for line in generated.invalid where examples[line.reason.rawValue, default: []].count < 5 {
@@ -74,8 +85,9 @@ public struct QualityReport: Codable, Sendable {
         var timings = timings
         timings["metrics"] = MolVAE.seconds(since: started)
         timings["similarity"] = metrics.similaritySeconds
+        timings["guacamol_kl"] = klSeconds  // part of "metrics", like "similarity"
         self.timings = timings
-        seconds = timings.values.reduce(0, +) - metrics.similaritySeconds
+        seconds = timings.values.reduce(0, +) - metrics.similaritySeconds - (klSeconds ?? 0)
     }
 
     public func jsonData() throws -> Data {

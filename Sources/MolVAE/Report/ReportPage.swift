@@ -63,6 +63,19 @@ public struct ReportPage {
         let g = report.guacamol
         return "<h2>GuacaMol definitions</h2><table class=\"metrics\"><tr><th>validity</th><th>uniqueness</th><th>novelty</th></tr>"
             + "<tr class=\"ours\"><td>\(cell(g.validity))</td><td>\(cell(g.uniqueness))</td><td>\(cell(g.novelty))</td></tr></table>"
+            + klTable()
+    }
+
+    /// GuacaMol's KL-divergence score with its ten divergences (only with a training set).
+    private func klTable() -> String {
+        guard let kl = report.guacamol.klDivergence else { return "" }
+        let names = GuacaMolDescriptors.names + [GuacaMolKLDivergence.internalSimilarityName]
+        var html = "<h3>KL-divergence benchmark (score = mean of exp(&minus;KL), higher is closer)</h3><table class=\"metrics\"><tr><th>score</th>"
+        for name in names { html += "<th>\(escapeHTML(name))</th>" }
+        html += "</tr><tr class=\"ours\"><td>\(cell(kl.score))</td>"
+        for name in names { html += "<td>\(cell(kl.klDivergences[name]))</td>" }
+        return html + "</tr></table><p class=\"note\">KL divergences of \(kl.generatedMolecules) distinct generated molecules from "
+            + "\(kl.referenceMolecules) training molecules (GuacaMol's draw of \(kl.numberSamples), seed \(kl.seed)), stereo removed.</p>"
     }
 
     private func propertyPanels() -> String {

@@ -8,12 +8,15 @@ public struct TrainingSet: Sendable {
     public let validCount: Int
     public let raw: Set<String>
     public let canonical: Set<String>
+    /// Every SMILES in file order (GuacaMol's KL benchmark draws its reference from these).
+    public let smiles: [String]
 
     public init(path: String, threads: Int, chunkSize: Int = 16384) throws {
         self.path = path
         sha256 = try SHA256.hexDigest(ofFileAt: path)
         let reader = try SMILESReader(path: path)
         var raw = Set<String>(), canonical = Set<String>(), lines = 0, validLines = 0
+        var ordered: [String] = []
         while true {
             let batch = try reader.nextBatch(maxCount: chunkSize)
             if batch.isEmpty { break }
@@ -27,6 +30,7 @@ public struct TrainingSet: Sendable {
             }
             for (record, form) in zip(batch, forms) {
                 raw.insert(record.smiles)
+                ordered.append(record.smiles)
                 if let form { canonical.insert(form); validLines += 1 }
             }
         }
@@ -34,5 +38,6 @@ public struct TrainingSet: Sendable {
         validCount = validLines
         self.raw = raw
         self.canonical = canonical
+        smiles = ordered
     }
 }
