@@ -88,20 +88,25 @@ struct ReportCommand: ParsableCommand {
         let testSet = try stage("test", test) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
         let scaffoldSet = try stage("test_scaffolds", testScaffolds) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
         var fcd: [String: FCDValue] = [:]
+        var guacamolFCD: GuacaMolFCD?
         let references = [("Test", testSet), ("TestSF", scaffoldSet)].compactMap { suffix, set in set.map { (suffix, $0) } }
-        if !noFCD && !references.isEmpty {
+        if !noFCD && (!references.isEmpty || trainSet != nil) {
             let started = Date()
             let network = try chemnet.map { try ChemNet(contentsOf: $0) } ?? ChemNet.bundled()
             let store = ReferenceStatisticsStore(network: network, cacheDirectory: noCache ? nil : cacheDirectory ?? ReferenceStatisticsStore.defaultCacheDirectory(),
                                                  threads: threads)
-            fcd = try store.mosesFCD(generated: generatedSet, references: references) { line in
-                FileHandle.standardError.write(Data("report: \(line)\n".utf8))
+            let log = { (line: String) in FileHandle.standardError.write(Data("report: \(line)\n".utf8)) }
+            fcd = try store.mosesFCD(generated: generatedSet, references: references, log: log)
+            if let trainSet {
+                guacamolFCD = try GuacaMolFCD(generatedCanonical: generatedSet.valid.map(\.canonicalSMILES), training: trainSet.smiles,
+                                              trainingSHA256: trainSet.sha256, samples: guacamolSamples, seed: guacamolSeed,
+                                              store: store, log: log)
             }
             timings["fcd"] = Date().timeIntervalSince(started)
         }
         FileHandle.standardError.write(Data("report: computing metrics\n".utf8))
         let report = QualityReport(generated: generatedSet, train: trainSet, test: testSet, testScaffolds: scaffoldSet,
-                                   fcd: fcd, threads: threads, timings: timings, guacamolSamples: guacamolSamples, guacamolSeed: guacamolSeed)
+                                   fcd: fcd, threads: threads, timings: timings, guacamolSamples: guacamolSamples, guacamolSeed: guacamolSeed, guacamolFCD: guacamolFCD)
 
         let json = try report.jsonData()
         if let out {

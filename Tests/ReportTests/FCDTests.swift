@@ -49,12 +49,19 @@ import Testing
     /// same value the fixture records; the `fcd` package's tokeniser moves FCD by under 0.1%.
     @Test func guacamolFCDScoreMatchesTheFixture() throws {
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Self.chemnetFolder.appendingPathComponent("expected.json")))
-        let network = try ChemNet.bundled()
         let generated = try CanonicalMolecules(path: Self.agreement.appendingPathComponent("generated.smi").path, threads: 2)
-        let train = try CanonicalMolecules(path: Self.agreement.appendingPathComponent("train.smi").path, threads: 2)
-        let fcd = frechetDistance(network.statistics(of: train.smiles, threads: 2)!, network.statistics(of: generated.smiles, threads: 2)!)
+        let train = try TrainingSet(path: Self.agreement.appendingPathComponent("train.smi").path, threads: 2)
+        let store = ReferenceStatisticsStore(network: try ChemNet.bundled(), cacheDirectory: nil, threads: 2)
+        // 4,000 training lines, fewer than GuacaMol's 10,000: all are used (GuacaMol would refuse).
+        let guacamol = try GuacaMolFCD(generatedCanonical: generated.smiles, training: train.smiles, trainingSHA256: train.sha256, store: store)
+        let fcd = try #require(guacamol.fcd)
         let theirs = expected.guacamol_train_reference["fcd_torch_fcd"]!
         #expect(abs(fcd - theirs) <= 1e-3 * theirs, "ours \(fcd), fcd_torch \(theirs)")
+        #expect(abs(guacamol.score! - expected.guacamol_train_reference["fcd_torch_score"]!) <= 1e-4)
+        #expect(guacamol.generatedMolecules == 1104 && guacamol.referenceMolecules == 4000)
+        // Only the first N valid generated molecules count.
+        let fewer = try GuacaMolFCD(generatedCanonical: generated.smiles, training: train.smiles, trainingSHA256: train.sha256, samples: 500, store: store)
+        #expect(fewer.generatedMolecules == 500 && fewer.referenceMolecules == 500 && fewer.fcd != guacamol.fcd)
         let package = expected.guacamol_train_reference["fcd_package_fcd"]!
         #expect(abs(package - theirs) / theirs < 1e-3)
     }

@@ -12,9 +12,11 @@ public struct GuacaMolMetrics: Sendable, Codable {
     public let novelty: Double?
     /// The KL-divergence benchmark, against the training set (nil without one).
     public var klDivergence: GuacaMolKLDivergence?
+    /// The FCD benchmark against the training set (nil without one, or with --no-fcd).
+    public var fcd: GuacaMolFCD?
 
     enum CodingKeys: String, CodingKey {
-        case validity, uniqueness, novelty
+        case validity, uniqueness, novelty, fcd
         case klDivergence = "kl_divergence"
     }
 

@@ -40,7 +40,7 @@ public struct QualityReport: Codable, Sendable {
     public init(generated: EvaluatedSet, train: TrainingSet?, test: EvaluatedSet?, testScaffolds: EvaluatedSet?,
                 fcd: [String: FCDValue] = [:], threads: Int, timings: [String: Double] = [:],
                 guacamolSamples: Int = GuacaMolKLDivergence.defaultSamples,
-                guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed) {
+                guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed, guacamolFCD: GuacaMolFCD? = nil) {
         let started = ContinuousClock.now
         tool = "molvae"
         version = MolVAEVersion.current
@@ -73,6 +73,7 @@ public struct QualityReport: Codable, Sendable {
                                  samples: guacamolSamples, seed: guacamolSeed, threads: threads)
         }
         let klSeconds = train == nil ? nil : MolVAE.seconds(since: klStarted)
+        guacamol.fcd = guacamolFCD
         self.guacamol = guacamol
 
         var examples: [String: [EvaluatedSet.InvalidLine]] = [:]

@@ -63,7 +63,16 @@ public struct ReportPage {
         let g = report.guacamol
         return "<h2>GuacaMol definitions</h2><table class=\"metrics\"><tr><th>validity</th><th>uniqueness</th><th>novelty</th></tr>"
             + "<tr class=\"ours\"><td>\(cell(g.validity))</td><td>\(cell(g.uniqueness))</td><td>\(cell(g.novelty))</td></tr></table>"
-            + klTable()
+            + klTable() + fcdTable()
+    }
+
+    /// GuacaMol's FCD benchmark (only with a training set, unless --no-fcd).
+    private func fcdTable() -> String {
+        guard let fcd = report.guacamol.fcd else { return "" }
+        return "<h3>FCD benchmark (score = exp(&minus;0.2&middot;FCD), higher is closer)</h3><table class=\"metrics\"><tr><th>score</th><th>FCD</th></tr>"
+            + "<tr class=\"ours\"><td>\(cell(fcd.score))</td><td>\(cell(fcd.fcd))</td></tr></table><p class=\"note\">First "
+            + "\(fcd.generatedMolecules) valid generated molecules against \(fcd.referenceMolecules) training molecules (GuacaMol's seeded draw), "
+            + "with fcd_torch's ChemNet\(fcd.reason.map { "; undefined: " + $0 } ?? "").</p>"
     }
 
     /// GuacaMol's KL-divergence score with its ten divergences (only with a training set).

@@ -28,10 +28,12 @@ public struct ReferenceStatisticsStore: Sendable {
 
     /// The statistics of the reference file at `path` (digest `sha256`), from a stored file when
     /// a valid one exists, else from `canonicalSMILES()` through ChemNet. Nil below two molecules.
-    /// `log` hears what happened (found, stale, computed).
-    public func statistics(forReferenceAt path: String, sha256: String, canonicalSMILES: () throws -> [String],
+    /// `log` hears what happened (found, stale, computed). `lookBeside` false skips step 1, for
+    /// references that are not a file of their own (a draw from a training file).
+    public func statistics(forReferenceAt path: String, sha256: String, lookBeside: Bool = true, canonicalSMILES: () throws -> [String],
                            log: (String) -> Void = { _ in }) throws -> ChemNetStatistics? {
-        let candidates = [path + "." + ChemNetStatisticsFile.pathExtension] + [cachePath(sha256: sha256)].compactMap { $0 }
+        let beside = lookBeside ? [path + "." + ChemNetStatisticsFile.pathExtension] : []
+        let candidates = beside + [cachePath(sha256: sha256)].compactMap { $0 }
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
             switch try ChemNetStatisticsFile.read(from: candidate, referenceSHA256: sha256, networkSHA256: network.sha256) {
             case .valid(let statistics):
