@@ -13,6 +13,13 @@ struct ReportCommand: ParsableCommand {
         SNN, Frag, Scaf and the property distances need --test (and --test-scaffolds for the \
         TestSF columns). FCD is not computed (it needs the ChemNet model).
 
+        Reference files (--train, --test, --test-scaffolds) are processed once and cached: \
+        DIR/<sha256>.<role>.<kind>.v<N>, keyed by the file's sha256, the RDKit version and the \
+        format version, so a changed file is recomputed, never served stale. A corrupt cache \
+        file is reported on standard error and recomputed. DIR is --cache-dir, else \
+        $MOLVAE_CACHE_DIR, else $XDG_CACHE_HOME/molvae, else ~/.cache/molvae; --no-cache reads \
+        every reference afresh.
+
         Example, against the bundled MOSES subsets:
           molvae report --generated samples.csv --train Data/moses-train-250k.smi.gz \\
             --test Data/moses-test-10k.smi.gz --test-scaffolds Data/moses-test-scaffolds-10k.smi.gz \\
@@ -41,6 +48,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var caching: CacheOptions
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -58,9 +67,22 @@ struct ReportCommand: ParsableCommand {
         }
 
         let generatedSet = try stage("generated", generated) { try EvaluatedSet(path: $0, role: .generated, threads: threads) }!
-        let trainSet = try stage("train", train) { try TrainingSet(path: $0, threads: threads) }
-        let testSet = try stage("test", test) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
-        let scaffoldSet = try stage("test_scaffolds", testScaffolds) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
+        let cache = caching.cache
+        let say = { (text: String) in FileHandle.standardError.write(Data("report: \(text)\n".utf8)) }
+        let trainSet = try stage("train", train) { path in
+            let (set, outcome) = try TrainingSet.load(path: path, threads: threads, cache: cache, note: say)
+            say("train: \(describe(outcome))")
+            return set
+        }
+        func reference(_ name: String, _ path: String?) throws -> ReferenceFile? {
+            try stage(name, path) { path in
+                let (file, outcome) = try ReferenceFile.load(path: path, threads: threads, cache: cache, note: say)
+                say("\(name): \(describe(outcome))")
+                return file
+            }
+        }
+        let testSet = try reference("test", test)
+        let scaffoldSet = try reference("test_scaffolds", testScaffolds)
         FileHandle.standardError.write(Data("report: computing metrics\n".utf8))
         let report = QualityReport(generated: generatedSet, train: trainSet, test: testSet, testScaffolds: scaffoldSet,
                                    threads: threads, timings: timings)

@@ -32,7 +32,7 @@ public struct QualityReport: Codable, Sendable {
     /// Seconds per stage: reading and scoring each input, the metrics, the similarity work.
     public let timings: [String: Double]
 
-    public init(generated: EvaluatedSet, train: TrainingSet?, test: EvaluatedSet?, testScaffolds: EvaluatedSet?,
+    public init(generated: EvaluatedSet, train: TrainingSet?, test: ReferenceFile?, testScaffolds: ReferenceFile?,
                 threads: Int, timings: [String: Double] = [:]) {
         let started = ContinuousClock.now
         tool = "molvae"
@@ -44,15 +44,13 @@ public struct QualityReport: Codable, Sendable {
         }
         for (role, set) in [("test", test), ("test_scaffolds", testScaffolds)] {
             if let set {
-                inputs.append(Input(role: role, path: set.path, sha256: set.sha256, lines: set.lineCount, valid: set.valid.count))
+                inputs.append(Input(role: role, path: set.path, sha256: set.sha256, lines: set.lineCount, valid: set.validCount))
             }
         }
         self.inputs = inputs
 
-                let metrics = MosesMetrics(lineCount: generated.lineCount, valid: generated.valid, train: train?.raw,
-                                   test: test.map { ReferenceSet(features: $0.valid) },
-                                   testScaffolds: testScaffolds.map { ReferenceSet(features: $0.valid) },
-                                   threads: threads)
+        let metrics = MosesMetrics(lineCount: generated.lineCount, valid: generated.valid, train: train?.raw,
+                                   test: test?.statistics, testScaffolds: testScaffolds?.statistics, threads: threads)
         moses = Dictionary(uniqueKeysWithValues: metrics.values.map { ($0.name, $0.value.isNaN ? nil : $0.value) })
         uniqueShortfalls = Dictionary(uniqueKeysWithValues: metrics.uniqueShortfalls.map { ("\($0.k)", $0.available) })
         guacamol = GuacaMolMetrics(lineCount: generated.lineCount, validCanonical: generated.valid.map(\.canonicalSMILES),

@@ -10,8 +10,13 @@ public struct TrainingSet: Sendable {
     public let canonical: Set<String>
 
     public init(path: String, threads: Int, chunkSize: Int = 16384) throws {
+        try self.init(path: path, sha256: try SHA256.hexDigest(ofFileAt: path), threads: threads, chunkSize: chunkSize)
+    }
+
+    /// Reads `path`, whose digest the caller has already computed (the cache needs it first).
+    init(path: String, sha256: String, threads: Int, chunkSize: Int = 16384) throws {
         self.path = path
-        sha256 = try SHA256.hexDigest(ofFileAt: path)
+        self.sha256 = sha256
         let reader = try SMILESReader(path: path)
         var raw = Set<String>(), canonical = Set<String>(), lines = 0, validLines = 0
         while true {
@@ -32,6 +37,15 @@ public struct TrainingSet: Sendable {
         }
         lineCount = lines
         validCount = validLines
+        self.raw = raw
+        self.canonical = canonical
+    }
+
+    init(path: String, sha256: String, lineCount: Int, validCount: Int, raw: Set<String>, canonical: Set<String>) {
+        self.path = path
+        self.sha256 = sha256
+        self.lineCount = lineCount
+        self.validCount = validCount
         self.raw = raw
         self.canonical = canonical
     }
