@@ -30,11 +30,7 @@ struct FCDCommand: ParsableCommand {
     @Option(name: .long, help: "ChemNet weights (default: the bundled Data/chemnet-v0.13.safetensors).")
     var chemnet: String?
 
-    @Option(name: .customLong("cache-dir"), help: "Folder for computed reference statistics (default: $MOLVAE_CACHE_DIR, $XDG_CACHE_HOME/molvae or ~/.cache/molvae).")
-    var cacheDirectory: String?
-
-    @Flag(name: .customLong("no-cache"), help: "Keep nothing computed: no cache folder is written.")
-    var noCache = false
+    @OptionGroup var caching: CacheOptions
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -43,8 +39,7 @@ struct FCDCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let network = try chemnet.map { try ChemNet(contentsOf: $0) } ?? ChemNet.bundled()
-        let store = ReferenceStatisticsStore(network: network, cacheDirectory: noCache ? nil : cacheDirectory ?? ReferenceStatisticsStore.defaultCacheDirectory(),
-                                             threads: threads)
+        let store = ReferenceStatisticsStore(network: network, cacheDirectory: caching.cache?.directory, threads: threads)
         func log(_ line: String) { FileHandle.standardError.write(Data("fcd: \(line)\n".utf8)) }
 
         var stage = Date()

@@ -19,6 +19,13 @@ struct ReportCommand: ParsableCommand {
         FILE.fcdstats, or in the cache folder as SHA256.fcdstats; a file made from other bytes \
         is recomputed, a damaged one is an error naming it.
 
+        Reference files (--train, --test, --test-scaffolds) are processed once and cached: \
+        DIR/<sha256>.<role>.<kind>.v<N>, keyed by the file's sha256, the RDKit version and the \
+        format version, so a changed file is recomputed, never served stale. A corrupt cache \
+        file is reported on standard error and recomputed. DIR is --cache-dir, else \
+        $MOLVAE_CACHE_DIR, else $XDG_CACHE_HOME/molvae, else ~/.cache/molvae; --no-cache reads \
+        every reference afresh.
+
         Example, against the bundled MOSES subsets:
           molvae report --generated samples.csv --train Data/moses-train-250k.smi.gz \\
             --test Data/moses-test-10k.smi.gz --test-scaffolds Data/moses-test-scaffolds-10k.smi.gz \\
@@ -60,11 +67,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "ChemNet weights (default: the bundled Data/chemnet-v0.13.safetensors).")
     var chemnet: String?
 
-    @Option(name: .customLong("cache-dir"), help: "Folder for computed reference statistics (default: $MOLVAE_CACHE_DIR, $XDG_CACHE_HOME/molvae or ~/.cache/molvae).")
-    var cacheDirectory: String?
-
-    @Flag(name: .customLong("no-cache"), help: "Keep nothing computed: no cache folder is written.")
-    var noCache = false
+    @OptionGroup var caching: CacheOptions
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -84,23 +87,35 @@ struct ReportCommand: ParsableCommand {
         }
 
         let generatedSet = try stage("generated", generated) { try EvaluatedSet(path: $0, role: .generated, threads: threads) }!
-        let trainSet = try stage("train", train) { try TrainingSet(path: $0, threads: threads) }
-        let testSet = try stage("test", test) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
-        let scaffoldSet = try stage("test_scaffolds", testScaffolds) { try EvaluatedSet(path: $0, role: .reference, threads: threads) }
+        let cache = caching.cache
+        let say = { (text: String) in FileHandle.standardError.write(Data("report: \(text)\n".utf8)) }
+        let trainSet = try stage("train", train) { path in
+            let (set, outcome) = try TrainingSet.load(path: path, threads: threads, cache: cache, note: say)
+            say("train: \(describe(outcome))")
+            return set
+        }
+        func reference(_ name: String, _ path: String?) throws -> ReferenceFile? {
+            try stage(name, path) { path in
+                let (file, outcome) = try ReferenceFile.load(path: path, threads: threads, cache: cache, note: say)
+                say("\(name): \(describe(outcome))")
+                return file
+            }
+        }
+        let testSet = try reference("test", test)
+        let scaffoldSet = try reference("test_scaffolds", testScaffolds)
         var fcd: [String: FCDValue] = [:]
         var guacamolFCD: GuacaMolFCD?
-        let references = [("Test", testSet), ("TestSF", scaffoldSet)].compactMap { suffix, set in set.map { (suffix, $0) } }
+        let references = [("Test", testSet), ("TestSF", scaffoldSet)].compactMap { suffix, file in file.map { (suffix, $0) } }
         if !noFCD && (!references.isEmpty || trainSet != nil) {
             let started = Date()
             let network = try chemnet.map { try ChemNet(contentsOf: $0) } ?? ChemNet.bundled()
-            let store = ReferenceStatisticsStore(network: network, cacheDirectory: noCache ? nil : cacheDirectory ?? ReferenceStatisticsStore.defaultCacheDirectory(),
-                                                 threads: threads)
-            let log = { (line: String) in FileHandle.standardError.write(Data("report: \(line)\n".utf8)) }
-            fcd = try store.mosesFCD(generated: generatedSet, references: references, log: log)
+            let store = ReferenceStatisticsStore(network: network, cacheDirectory: cache?.directory, threads: threads)
+            fcd = try store.mosesFCD(generated: generatedSet,
+                                     references: references.map { ($0.0, $0.1.path, $0.1.sha256) }, log: say)
             if let trainSet {
                 guacamolFCD = try GuacaMolFCD(generatedCanonical: generatedSet.valid.map(\.canonicalSMILES), training: trainSet.smiles,
                                               trainingSHA256: trainSet.sha256, samples: guacamolSamples, seed: guacamolSeed,
-                                              store: store, log: log)
+                                              store: store, log: say)
             }
             timings["fcd"] = Date().timeIntervalSince(started)
         }

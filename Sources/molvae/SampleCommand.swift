@@ -55,6 +55,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Training molecules (.smi/.csv, optionally .gz), for novelty.")
     var train: String?
 
+    @OptionGroup var caching: CacheOptions
+
     func validate() throws {
         if let n, n < 1 { throw ValidationError("--n must be at least 1") }
         guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be a positive number, e.g. 1 or 0.7") }
@@ -75,7 +77,10 @@ struct SampleCommand: ParsableCommand {
         let trained = try options.load()
         let training = try train.map { path -> Set<String> in
             note("sample: reading the training set \(path)")
-            return try TrainingSet(path: path, threads: options.threads).canonical
+            let started = Date()
+            let (set, outcome) = try TrainingSet.load(path: path, threads: options.threads, cache: caching.cache) { note("sample: \($0)") }
+            note("sample: training set \(describe(outcome)), \(fixed(Date().timeIntervalSince(started), 2)) s")
+            return set.canonical
         }
         let sampler = PriorSampler(trained, temperature: temperature, topK: topK, greedy: greedy, seed: options.seed,
                                    syntaxMask: decoding.syntaxMask)

@@ -28,7 +28,7 @@ import Testing
         let cache = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: cache) }
         let store = ReferenceStatisticsStore(network: try ChemNet.bundled(), cacheDirectory: cache, threads: 2)
-        let fcd = try store.mosesFCD(generated: generated, references: [("Test", test), ("TestSF", scaffolds)])
+        let fcd = try store.mosesFCD(generated: generated, references: [("Test", test.path, test.sha256), ("TestSF", scaffolds.path, scaffolds.sha256)])
         for suffix in ["Test", "TestSF"] {
             let ours = try #require(fcd[suffix]?.value), theirs = expected.moses["FCD/\(suffix)"]!
             #expect(abs(ours - theirs) <= 1e-3 * theirs, "FCD/\(suffix): ours \(ours), MOSES \(theirs)")
@@ -36,7 +36,7 @@ import Testing
         }
         // The second time the reference statistics come from the cache, to the same value.
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache).count == 2)
-        let again = try store.mosesFCD(generated: generated, references: [("Test", test)]) 
+        let again = try store.mosesFCD(generated: generated, references: [("Test", test.path, test.sha256)])
         #expect(again["Test"] == fcd["Test"])
 
         let report = QualityReport(generated: generated, train: nil, test: test, testScaffolds: scaffolds, fcd: fcd, threads: 2)

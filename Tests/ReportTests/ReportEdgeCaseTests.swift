@@ -78,7 +78,7 @@ import Testing
     @Test func htmlIsSelfContained() throws {
         let generatedPath = try file("gen.smi", ["CCO", "c1ccccc1O", "C1CC"])
         let generated = try EvaluatedSet(path: generatedPath, role: .generated, threads: 1)
-        let test = try EvaluatedSet(path: try file("test.smi", ["CCN", "c1ccccc1"]), role: .reference, threads: 1)
+        let test = ReferenceFile(try EvaluatedSet(path: try file("test.smi", ["CCN", "c1ccccc1"]), role: .reference, threads: 1))
         let r = QualityReport(generated: generated, train: nil, test: test, testScaffolds: nil, threads: 1)
         let html = ReportPage(report: r, generated: generated, test: test).html()
         #expect(html.hasPrefix("<!DOCTYPE html>"))

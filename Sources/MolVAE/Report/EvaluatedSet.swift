@@ -20,8 +20,13 @@ public struct EvaluatedSet: Sendable {
     /// Reads `path` (any format `SMILESReader` accepts) and evaluates it on `threads` workers,
     /// in chunks so that memory stays proportional to the molecules kept.
     public init(path: String, role: Role, threads: Int, chunkSize: Int = 8192) throws {
+        try self.init(path: path, sha256: try SHA256.hexDigest(ofFileAt: path), role: role, threads: threads, chunkSize: chunkSize)
+    }
+
+    /// Reads `path`, whose digest the caller has already computed (the cache needs it first).
+    init(path: String, sha256: String, role: Role, threads: Int, chunkSize: Int = 8192) throws {
         self.path = path
-        sha256 = try SHA256.hexDigest(ofFileAt: path)
+        self.sha256 = sha256
         let reader = try SMILESReader(path: path)
         var valid: [MoleculeFeatures] = []
         var invalid: [InvalidLine] = []

@@ -37,7 +37,7 @@ public struct QualityReport: Codable, Sendable {
 
     /// `guacamolSamples` and `guacamolSeed` set GuacaMol's KL benchmark (`GuacaMolKLDivergence`),
     /// computed only with a training set, its reference.
-    public init(generated: EvaluatedSet, train: TrainingSet?, test: EvaluatedSet?, testScaffolds: EvaluatedSet?,
+    public init(generated: EvaluatedSet, train: TrainingSet?, test: ReferenceFile?, testScaffolds: ReferenceFile?,
                 fcd: [String: FCDValue] = [:], threads: Int, timings: [String: Double] = [:],
                 guacamolSamples: Int = GuacaMolKLDivergence.defaultSamples,
                 guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed, guacamolFCD: GuacaMolFCD? = nil) {
@@ -51,15 +51,13 @@ public struct QualityReport: Codable, Sendable {
         }
         for (role, set) in [("test", test), ("test_scaffolds", testScaffolds)] {
             if let set {
-                inputs.append(Input(role: role, path: set.path, sha256: set.sha256, lines: set.lineCount, valid: set.valid.count))
+                inputs.append(Input(role: role, path: set.path, sha256: set.sha256, lines: set.lineCount, valid: set.validCount))
             }
         }
         self.inputs = inputs
 
         let metrics = MosesMetrics(lineCount: generated.lineCount, valid: generated.valid, train: train?.raw,
-                                   test: test.map { ReferenceSet(features: $0.valid) },
-                                   testScaffolds: testScaffolds.map { ReferenceSet(features: $0.valid) },
-                                   threads: threads)
+                                   test: test?.statistics, testScaffolds: testScaffolds?.statistics, threads: threads)
         var moses = Dictionary(uniqueKeysWithValues: metrics.values.map { ($0.name, $0.value.isNaN ? nil : $0.value) })
         for (suffix, value) in fcd { moses["FCD/\(suffix)"] = value.value }
         self.moses = moses

@@ -15,6 +15,15 @@ public struct ReferenceSet: Sendable {
         scaffolds = countOccurrences(features.lazy.compactMap(\.scaffold))
         properties = PropertySamples(features: features)
     }
+
+    init(moleculeCount: Int, fingerprints: FingerprintSet, fragments: [String: Int], scaffolds: [String: Int],
+         properties: PropertySamples) {
+        self.moleculeCount = moleculeCount
+        self.fingerprints = fingerprints
+        self.fragments = fragments
+        self.scaffolds = scaffolds
+        self.properties = properties
+    }
 }
 
 /// The four property samples MOSES compares by Wasserstein distance.
@@ -29,6 +38,13 @@ public struct PropertySamples: Sendable {
         sa = features.map(\.sa)
         qed = features.map(\.qed)
         weight = features.map(\.molecularWeight)
+    }
+
+    init(logP: [Double], sa: [Double], qed: [Double], weight: [Double]) {
+        self.logP = logP
+        self.sa = sa
+        self.qed = qed
+        self.weight = weight
     }
 
     /// MOSES's names for the four properties, with their samples.

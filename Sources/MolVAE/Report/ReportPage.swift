@@ -5,11 +5,11 @@ import Foundation
 public struct ReportPage {
     public let report: QualityReport
     public let generated: EvaluatedSet
-    public let test: EvaluatedSet?
+    public let test: ReferenceFile?
     /// How many distinct valid molecules to draw.
     public var depictionCount = 24
 
-    public init(report: QualityReport, generated: EvaluatedSet, test: EvaluatedSet?) {
+    public init(report: QualityReport, generated: EvaluatedSet, test: ReferenceFile?) {
         self.report = report
         self.generated = generated
         self.test = test
@@ -89,7 +89,7 @@ public struct ReportPage {
 
     private func propertyPanels() -> String {
         let ours = PropertySamples(features: generated.valid)
-        let theirs = test.map { PropertySamples(features: $0.valid) }
+        let theirs = test?.statistics.properties
         var html = "<h2>Properties: generated <span class=\"swatch gen\"></span> vs test <span class=\"swatch ref\"></span></h2><div class=\"panels\">"
         for (index, (name, values)) in ours.named.enumerated() {
             html += histogramSVG(title: name, generated: values, reference: theirs?.named[index].values)

@@ -12,8 +12,13 @@ public struct TrainingSet: Sendable {
     public let smiles: [String]
 
     public init(path: String, threads: Int, chunkSize: Int = 16384) throws {
+        try self.init(path: path, sha256: try SHA256.hexDigest(ofFileAt: path), threads: threads, chunkSize: chunkSize)
+    }
+
+    /// Reads `path`, whose digest the caller has already computed (the cache needs it first).
+    init(path: String, sha256: String, threads: Int, chunkSize: Int = 16384) throws {
         self.path = path
-        sha256 = try SHA256.hexDigest(ofFileAt: path)
+        self.sha256 = sha256
         let reader = try SMILESReader(path: path)
         var raw = Set<String>(), canonical = Set<String>(), lines = 0, validLines = 0
         var ordered: [String] = []
@@ -39,5 +44,15 @@ public struct TrainingSet: Sendable {
         self.raw = raw
         self.canonical = canonical
         smiles = ordered
+    }
+
+    init(path: String, sha256: String, lineCount: Int, validCount: Int, smiles: [String], canonical: Set<String>) {
+        self.path = path
+        self.sha256 = sha256
+        self.lineCount = lineCount
+        self.validCount = validCount
+        self.smiles = smiles
+        raw = Set(smiles)
+        self.canonical = canonical
     }
 }

@@ -81,9 +81,10 @@ public struct FCDValue: Sendable, Codable, Equatable {
 
 extension ReferenceStatisticsStore {
     /// FCD/Test and FCD/TestSF as MOSES computes them: every valid generated molecule in
-    /// canonical form (duplicates kept) against each reference set's statistics. The generated
-    /// features are computed once for both references.
-    public func mosesFCD(generated: EvaluatedSet, references: [(suffix: String, set: EvaluatedSet)],
+    /// canonical form (duplicates kept) against each reference file's statistics (read again and
+    /// canonicalised only when no stored statistics serve). The generated features are computed
+    /// once for all references.
+    public func mosesFCD(generated: EvaluatedSet, references: [(suffix: String, path: String, sha256: String)],
                          log: (String) -> Void = { _ in }) throws -> [String: FCDValue] {
         guard !references.isEmpty else { return [:] }
         let smiles = generated.valid.map(\.canonicalSMILES)
@@ -91,20 +92,16 @@ extension ReferenceStatisticsStore {
         let generatedStatistics = network.statistics(of: smiles, threads: threads)
         log(String(format: "ChemNet features of %d generated molecules in %.1f s", smiles.count, MolVAE.seconds(since: started)))
         var values: [String: FCDValue] = [:]
-        for (suffix, set) in references {
-            let reference = try statistics(forReferenceAt: set.path, sha256: set.sha256,
-                                           canonicalSMILES: { set.valid.map(\.canonicalSMILES) }, log: log)
+        for (suffix, path, sha256) in references {
+            var referenceCount = 0
+            let reference = try statistics(forReferenceAt: path, sha256: sha256, canonicalSMILES: {
+                let molecules = try CanonicalMolecules(path: path, threads: threads)
+                referenceCount = molecules.smiles.count
+                return molecules.smiles
+            }, log: log)
             values[suffix] = FCDValue(generated: generatedStatistics, generatedCount: smiles.count,
-                                      reference: reference, referenceCount: set.valid.count)
+                                      reference: reference, referenceCount: referenceCount)
         }
         return values
-    }
-
-    /// `$MOLVAE_CACHE_DIR`, else `$XDG_CACHE_HOME/molvae`, else `~/.cache/molvae`.
-    public static func defaultCacheDirectory() -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let folder = environment["MOLVAE_CACHE_DIR"], !folder.isEmpty { return folder }
-        if let folder = environment["XDG_CACHE_HOME"], !folder.isEmpty { return (folder as NSString).appendingPathComponent("molvae") }
-        return (NSHomeDirectory() as NSString).appendingPathComponent(".cache/molvae")
     }
 }
