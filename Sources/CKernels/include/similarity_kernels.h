@@ -35,6 +35,11 @@ int mk_vector_kernels_active(void);
 // kernels (cpu_features.c).
 int mk_cpu_has_avx512_gemm(void);
 
+// One LSTM cell update for a row of gates [i f g o] (n each, torch's order; overwritten):
+// c <- sigmoid(f)*c + sigmoid(i)*tanh(g), h <- sigmoid(o)*tanh(c). AVX-512 when the CPU has it
+// (lstm_cell.c). gates, h and c must not overlap.
+void mk_lstm_cell(float *gates, float *h, float *c, long n);
+
 // Number of tiles for `count` rows.
 size_t mk_tile_count(size_t count);
 

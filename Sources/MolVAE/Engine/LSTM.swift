@@ -1,3 +1,5 @@
+import CKernels
+
 /// A single-layer LSTM with torch.nn.LSTM's weights and gate order (input, forget, cell, output),
 /// inference only. The work is split the way a caller that shares work between sequences needs
 /// it: `project` computes the input half of the gates for many rows in one product, `step`
@@ -45,8 +47,9 @@ public final class LSTM {
         weightHH.withUnsafeBufferPointer { w in
             MatrixProduct.cblas(false, true, rows, g, hs, 1, h, hs, w.baseAddress!, hs, 1, gates, g)
         }
+        // c ← σ(f)·c + σ(i)·tanh(g); h ← σ(o)·tanh(c): a C kernel, AVX-512 where the CPU has it.
         for r in 0..<rows {
-            lstmRow(gates + r * g, h + r * hs, c + r * hs, hs)
+            mk_lstm_cell(gates + r * g, h + r * hs, c + r * hs, hs)
         }
     }
 
@@ -67,15 +70,3 @@ public final class LSTM {
     }
 }
 
-/// c ← σ(f)·c + σ(i)·tanh(g); h ← σ(o)·tanh(c), for one row of gates [i f g o]. Simple loops over
-/// few pointers so that LLVM vectorises them.
-@inline(__always)
-private func lstmRow(_ gates: UnsafeMutablePointer<Float>, _ h: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ n: Int) {
-    let i = gates, f = gates + n, g = gates + 2 * n, o = gates + 3 * n
-    for j in 0..<n {
-        c[j] = sigmoidApprox(f[j]) * c[j] + sigmoidApprox(i[j]) * tanhApprox(g[j])
-    }
-    for j in 0..<n {
-        h[j] = sigmoidApprox(o[j]) * tanhApprox(c[j])
-    }
-}

@@ -75,7 +75,7 @@ public final class ChemNet: @unchecked Sendable {
     }
 
     /// Molecules per unit of work: fixed, so that results never depend on the thread count.
-    static let chunkSize = 128
+    static let chunkSize = 512
 
     /// The 512 features of each SMILES, row i for smiles[i], [count, 512]. The strings are read
     /// as given: pass canonical SMILES (fcd_torch canonicalises with RDKit before ChemNet).
