@@ -5,7 +5,7 @@
 // worker threads never oversubscribe the cores.
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
-// The kernel family OpenBLAS chose for this CPU at load time ("Haswell", "SkylakeX", ...).
+// The kernel family OpenBLAS chose at load time ("Haswell", "Cooperlake", ...).
 char *openblas_get_corename(void);
 
 // LAPACK (shipped inside OpenBLAS): Cholesky factorisation and solve, used by the

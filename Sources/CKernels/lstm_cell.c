@@ -56,7 +56,7 @@ static void lstm_cell_avx512(float *restrict gates, float *restrict h, float *re
 
 void mk_lstm_cell(float *gates, float *h, float *c, long n) {
     static int avx512 = -1;
-    if (avx512 < 0) avx512 = mk_cpu_has_avx512_gemm();
+    if (avx512 < 0) avx512 = mk_cpu_has_avx512_gemm();   // a benign race: every thread stores the same value
     if (avx512) lstm_cell_avx512(gates, h, c, n);
     else lstm_cell_portable(gates, h, c, n);
 }

@@ -31,8 +31,8 @@ typedef enum { MK_KERNEL_AUTO = 0, MK_KERNEL_PORTABLE = 1 } mk_kernel;
 // 1 when MK_KERNEL_AUTO would run the AVX-512 body.
 int mk_vector_kernels_active(void);
 
-// 1 when the CPU has the AVX-512 subsets (F, DQ, BW, VL, CD) of OpenBLAS's SkylakeX GEMM
-// kernels (cpu_features.c).
+// 1 when the CPU has AVX-512 F, DQ, BW, VL and CD, what the AVX-512 variants of these kernels
+// are compiled for (cpu_features.c).
 int mk_cpu_has_avx512_gemm(void);
 
 // One LSTM cell update for a row of gates [i f g o] (n each, torch's order; overwritten):
