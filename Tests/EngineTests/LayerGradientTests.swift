@@ -315,10 +315,16 @@ import Testing
             return (out, gru.parameters.map(\.gradients), dh.array)
         }
         let one = run(threads: 1), two = run(threads: 2)
-        #expect(one.0 == two.0)
         for (a, b) in zip(one.1, two.1) {
             for i in 0..<a.count { #expect(abs(a[i] - b[i]) <= 1e-5 * max(1, abs(a[i]))) }
         }
-        #expect(one.2 == two.2)
+        // Bit for bit, except on OpenBLAS's Haswell kernels (OPENBLAS_CORETYPE=Haswell), whose
+        // rounding of a row depends on how many rows share the product (EngineThreads.blasKernels).
+        withKnownIssue("OpenBLAS Haswell kernels: rows round differently in products of other row counts", isIntermittent: true) {
+            #expect(one.0 == two.0)
+            #expect(one.2 == two.2)
+        } when: { EngineThreads.blasKernels == "Haswell" }
+        #expect(zip(one.0, two.0).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+        #expect(zip(one.2, two.2).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
     }
 }

@@ -22,6 +22,12 @@ public enum EngineThreads {
 
     public static var count: Int { loops.threads }
 
+    /// The kernel family OpenBLAS chose when it loaded ("Cooperlake", "SkylakeX", "Haswell"...),
+    /// which `OPENBLAS_CORETYPE` can force. Its Haswell kernels round a row of a product
+    /// differently depending on how many rows share the call, so results that are bit-identical
+    /// across thread counts with the AVX-512 kernels differ in the last bits there.
+    public static var blasKernels: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
     public static func set(_ threads: Int) {
         loops.setThreads(threads)
         gemmDefault = loops.threads
