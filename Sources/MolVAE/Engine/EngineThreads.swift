@@ -48,11 +48,13 @@ public enum EngineThreads {
     }
 
     /// Runs `body` with OpenBLAS on one thread, for code that runs its own threads around
-    /// single-threaded products (ChemNet's chunks), whatever `gemmThreading` says; then restores
-    /// the OpenBLAS thread count that `gemmThreading` and `gemmThreads` call for.
+    /// single-threaded products (ChemNet's chunks), even before any `set` (OpenBLAS starts with
+    /// one thread per core). With `gemmThreading` = .pool, one thread is what OpenBLAS keeps; with
+    /// .openBLAS its thread count is restored. `gemmThreads` is never touched, so a concurrent
+    /// section that set it is not disturbed.
     public static func withSingleThreadedBLAS<T>(_ body: () throws -> T) rethrows -> T {
         openblas_set_num_threads(1)
-        defer { setGEMMThreads(gemmThreads) }
+        defer { if gemmThreading == .openBLAS { openblas_set_num_threads(Int32(gemmThreads)) } }
         return try body()
     }
 
