@@ -18,14 +18,7 @@ public struct CanonicalMolecules: Sendable {
             let batch = try reader.nextBatch(maxCount: chunkSize)
             if batch.isEmpty { break }
             lines += batch.count
-            var forms = [String?](repeating: nil, count: batch.count)
-            forms.withUnsafeMutableBufferPointer { out in
-                let base = out.baseAddress!
-                parallelChunks(count: batch.count, threads: threads, maxChunk: 256) { range in
-                    for i in range { base[i] = try? Molecule(smiles: batch[i].smiles).canonicalSMILES }
-                }
-            }
-            smiles += forms.compactMap { $0 }
+            smiles += MoleculeCanonicaliser.canonical(batch.map(\.smiles), threads: threads).compactMap { $0 }
         }
         lineCount = lines
         self.smiles = smiles
