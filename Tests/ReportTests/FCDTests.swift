@@ -164,6 +164,13 @@ import Testing
         let again = try store.statistics(forReferenceAt: reference, sha256: sha, canonicalSMILES: { computed = true; return smiles }, log: { lines.append($0) })
         #expect(again == fresh && !computed, "the cache copy should serve it")
         #expect(lines.contains { $0.contains("ignoring \(reference).fcdstats") })
+        // A cache folder that cannot be written: the statistics still come, with a message.
+        var messages: [String] = []
+        let unwritable = ReferenceStatisticsStore(network: network, cacheDirectory: "/proc/molvae-cannot-write", threads: 1)
+        let computedAnyway = try unwritable.statistics(forReferenceAt: reference, sha256: sha, lookBeside: false, canonicalSMILES: { smiles },
+                                                       log: { messages.append($0) })
+        #expect(computedAnyway == fresh)
+        #expect(messages.contains { $0.contains("cannot keep the ChemNet statistics in /proc/molvae-cannot-write/") })
         // Damage the cache copy: an error naming it.
         let cached = try #require(store.cachePath(sha256: sha))
         var bytes = try Data(contentsOf: URL(fileURLWithPath: cached))

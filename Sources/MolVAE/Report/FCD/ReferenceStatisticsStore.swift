@@ -9,7 +9,8 @@ import Foundation
 ///
 /// A file made from other bytes or another network is stale and skipped (then recomputed,
 /// never trusted); a damaged one is an error naming it. What is computed is written to the cache
-/// folder, atomically, when there is one.
+/// folder, atomically, when there is one (a folder that cannot be written is reported through
+/// `log` and otherwise ignored).
 public struct ReferenceStatisticsStore: Sendable {
     public let network: ChemNet
     public let cacheDirectory: String?
@@ -48,8 +49,14 @@ public struct ReferenceStatisticsStore: Sendable {
         guard let statistics = network.statistics(of: smiles, threads: threads) else { return nil }
         log(String(format: "ChemNet statistics of %@: %d molecules in %.1f s", path, smiles.count, MolVAE.seconds(since: started)))
         if let target = cachePath(sha256: sha256) {
-            try FileManager.default.createDirectory(atPath: cacheDirectory!, withIntermediateDirectories: true)
-            try ChemNetStatisticsFile(referenceSHA256: sha256, networkSHA256: network.sha256, statistics: statistics).write(to: target)
+            // A cache that cannot be written costs the next run time, never this run its result
+            // (as for the other cached reference artefacts).
+            do {
+                try FileManager.default.createDirectory(atPath: cacheDirectory!, withIntermediateDirectories: true)
+                try ChemNetStatisticsFile(referenceSHA256: sha256, networkSHA256: network.sha256, statistics: statistics).write(to: target)
+            } catch {
+                log("cannot keep the ChemNet statistics in \(target): \(error)")
+            }
         }
         return statistics
     }
