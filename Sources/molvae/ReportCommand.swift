@@ -110,12 +110,18 @@ struct ReportCommand: ParsableCommand {
             let started = Date()
             let network = try chemnet.map { try ChemNet(contentsOf: $0) } ?? ChemNet.bundled()
             let store = ReferenceStatisticsStore(network: network, cacheDirectory: cache?.directory, threads: threads)
-            fcd = try store.mosesFCD(generated: generatedSet,
-                                     references: references.map { ($0.0, $0.1.path, $0.1.sha256) }, log: say)
+            // The generated molecules' features once, for MOSES's FCDs (all of them) and GuacaMol's
+            // (the first --guacamol-samples).
+            let smiles = generatedSet.valid.map(\.canonicalSMILES)
+            let featuresStarted = Date()
+            let generated = network.statistics(of: smiles, threads: threads, prefix: trainSet == nil ? 0 : guacamolSamples)
+            say(String(format: "ChemNet features of %d generated molecules in %.1f s", smiles.count, Date().timeIntervalSince(featuresStarted)))
+            fcd = try store.mosesFCD(generated: generatedSet, references: references.map { ($0.0, $0.1.path, $0.1.sha256) },
+                                     generatedStatistics: .some(generated.all), log: say)
             if let trainSet {
-                guacamolFCD = try GuacaMolFCD(generatedCanonical: generatedSet.valid.map(\.canonicalSMILES), training: trainSet.smiles,
-                                              trainingSHA256: trainSet.sha256, samples: guacamolSamples, seed: guacamolSeed,
-                                              store: store, log: say)
+                guacamolFCD = try GuacaMolFCD(generatedStatistics: generated.prefix, generatedCount: min(smiles.count, guacamolSamples),
+                                              training: trainSet.smiles, trainingSHA256: trainSet.sha256, samples: guacamolSamples,
+                                              seed: guacamolSeed, store: store, log: say)
             }
             timings["fcd"] = Date().timeIntervalSince(started)
         }

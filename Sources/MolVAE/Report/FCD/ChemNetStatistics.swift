@@ -84,15 +84,25 @@ extension ChemNet {
 
     /// The statistics of a set of SMILES (pass canonical SMILES), in blocks so that memory does
     /// not grow with the set; nil below two molecules. `progress` gets the molecules done.
-    public func statistics(of smiles: [String], threads: Int, progress: ((Int) -> Void)? = nil) -> ChemNetStatistics? {
-        var accumulator = ChemNetStatisticsAccumulator()
+    public func statistics(of smiles: [String], threads: Int) -> ChemNetStatistics? {
+        statistics(of: smiles, threads: threads, prefix: 0).all
+    }
+
+    /// The statistics of all of `smiles` and, from the same features, of its first `prefix`
+    /// (GuacaMol's FCD reads the first N valid molecules of a set MOSES's FCD reads whole).
+    public func statistics(of smiles: [String], threads: Int, prefix: Int) -> (all: ChemNetStatistics?, prefix: ChemNetStatistics?) {
+        var all = ChemNetStatisticsAccumulator(), first = ChemNetStatisticsAccumulator()
         var start = 0
         while start < smiles.count {
             let end = min(smiles.count, start + Self.statisticsBlock)
-            accumulator.add(activations(Array(smiles[start..<end]), threads: threads), rows: end - start)
+            let features = activations(Array(smiles[start..<end]), threads: threads)
+            all.add(features, rows: end - start)
+            if start < prefix {
+                let rows = min(end, prefix) - start
+                first.add(Array(features[0..<(rows * Self.featureCount)]), rows: rows)
+            }
             start = end
-            progress?(start)
         }
-        return accumulator.statistics()
+        return (all.statistics(), first.statistics())
     }
 }

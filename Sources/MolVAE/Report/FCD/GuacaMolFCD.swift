@@ -27,6 +27,15 @@ public struct GuacaMolFCD: Sendable, Codable, Equatable {
     public init(generatedCanonical: [String], training: [String], trainingSHA256: String, samples: Int = GuacaMolKLDivergence.defaultSamples,
                 seed: UInt32 = GuacaMolKLDivergence.defaultSeed, store: ReferenceStatisticsStore, log: (String) -> Void = { _ in }) throws {
         let generated = Array(generatedCanonical.prefix(samples))
+        try self.init(generatedStatistics: store.network.statistics(of: generated, threads: store.threads), generatedCount: generated.count,
+                      training: training, trainingSHA256: trainingSHA256, samples: samples, seed: seed, store: store, log: log)
+    }
+
+    /// The same from the statistics of the first `samples` valid generated molecules, when the
+    /// caller computed them already (`ChemNet.statistics(of:threads:prefix:)`).
+    public init(generatedStatistics: ChemNetStatistics?, generatedCount: Int, training: [String], trainingSHA256: String,
+                samples: Int = GuacaMolKLDivergence.defaultSamples, seed: UInt32 = GuacaMolKLDivergence.defaultSeed,
+                store: ReferenceStatisticsStore, log: (String) -> Void = { _ in }) throws {
         let drawn = training.count >= samples
             ? NumPyLegacyRandom.choiceWithoutReplacement(from: training.count, count: samples, seed: seed).map { training[$0] }
             : training
@@ -40,7 +49,7 @@ public struct GuacaMolFCD: Sendable, Codable, Equatable {
             referenceCount = canonical.count
             return canonical
         }, log: log)
-        let value = FCDValue(generated: store.network.statistics(of: generated, threads: store.threads), generatedCount: generated.count,
+        let value = FCDValue(generated: generatedStatistics, generatedCount: generatedCount,
                              reference: reference, referenceCount: referenceCount)
         fcd = value.value
         score = value.value.map { exp(-0.2 * $0) }

@@ -90,14 +90,20 @@ extension ReferenceStatisticsStore {
     /// FCD/Test and FCD/TestSF as MOSES computes them: every valid generated molecule in
     /// canonical form (duplicates kept) against each reference file's statistics (read again and
     /// canonicalised only when no stored statistics serve). The generated features are computed
-    /// once for all references.
+    /// once for all references, or passed in as `generatedStatistics` when the caller has them.
     public func mosesFCD(generated: EvaluatedSet, references: [(suffix: String, path: String, sha256: String)],
+                         generatedStatistics given: ChemNetStatistics?? = nil,
                          log: (String) -> Void = { _ in }) throws -> [String: FCDValue] {
         guard !references.isEmpty else { return [:] }
         let smiles = generated.valid.map(\.canonicalSMILES)
-        let started = ContinuousClock.now
-        let generatedStatistics = network.statistics(of: smiles, threads: threads)
-        log(String(format: "ChemNet features of %d generated molecules in %.1f s", smiles.count, MolVAE.seconds(since: started)))
+        let generatedStatistics: ChemNetStatistics?
+        if let given {
+            generatedStatistics = given
+        } else {
+            let started = ContinuousClock.now
+            generatedStatistics = network.statistics(of: smiles, threads: threads)
+            log(String(format: "ChemNet features of %d generated molecules in %.1f s", smiles.count, MolVAE.seconds(since: started)))
+        }
         var values: [String: FCDValue] = [:]
         for (suffix, path, sha256) in references {
             var referenceCount = 0
