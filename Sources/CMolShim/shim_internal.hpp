@@ -89,8 +89,12 @@ struct ScreenFingerprint {
 // Whether screening is on: false when the environment variable MOLVAE_NO_FILTER_SCREEN is set
 // (to anything but "" or "0"), read once per process.
 bool screening_enabled_by_environment();
-// The query's fingerprint, or an empty one (never screened) for recursive SMARTS.
+// The query's fingerprint; for a recursive SMARTS, the fingerprint of its relaxation (below), or
+// an empty one (never screened) when that cannot be made.
 ScreenFingerprint screen_fingerprint_for_query(const RDKit::ROMol &query, const std::string &smarts);
+// `smarts` with every recursive primitive `$(...)` and `!$(...)` replaced by `*` (any atom): a
+// query that matches wherever `smarts` does. Empty when the parentheses do not balance.
+std::string relaxed_recursive_smarts(const std::string &smarts);
 // The molecule's fingerprint (the caller holds the molecule's lock).
 ScreenFingerprint screen_fingerprint_for_molecule(const RDKit::ROMol &mol);
 // False only when the query provably cannot match: all its bits are not set in the molecule's.
