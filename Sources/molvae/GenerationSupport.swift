@@ -12,7 +12,7 @@ struct ModelOptions: ParsableArguments {
     var seed: UInt64 = 0
 
     @Option(help: "Threads: the decoder's, OpenBLAS's and RDKit's together.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = defaultThreads
 
     @Option(name: .shortAndLong, help: "Output CSV, written atomically (default: standard output).")
     var out: String?

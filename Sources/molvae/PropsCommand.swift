@@ -23,7 +23,7 @@ struct PropsCommand: ParsableCommand {
     var out: String?
 
     @Option(help: "Worker threads.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = defaultThreads
 
     @Option(help: "Lines scored per parallel chunk; bounds memory.")
     var chunkSize: Int = 4096

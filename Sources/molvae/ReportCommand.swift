@@ -59,7 +59,7 @@ struct ReportCommand: ParsableCommand {
     var guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed
 
     @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = defaultThreads
 
     @Flag(name: .customLong("no-fcd"), help: "Skip FCD (ChemNet features cost about 1 s per 1,000 molecules on 2 cores).")
     var noFCD = false
