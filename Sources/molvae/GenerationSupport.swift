@@ -83,10 +83,15 @@ final class ProgressLine {
     let started = Date()
     private var last = Date()
     private var open = false
+    /// Under mpirun, ranks other than 0 show nothing.
+    let silent: Bool
+
+    init(silent: Bool = false) { self.silent = silent }
 
     var elapsed: Double { Date().timeIntervalSince(started) }
 
     func update(_ text: @autoclosure () -> String) {
+        guard !silent else { return }
         let now = Date()
         guard now.timeIntervalSince(last) >= (terminal ? 0.25 : 30) else { return }
         last = now
