@@ -47,6 +47,12 @@ extension ProcessGroup {
         return Self.interleave(pieces).flatMap { $0 }
     }
 
+    /// Every rank's contiguous block of strings, in input order, on rank 0 (nil elsewhere).
+    public func gatherBlocks(_ mine: [String]) -> [String]? {
+        guard usesMPI else { return mine }
+        return gather(Self.encode(mine)).map { $0.flatMap(Self.decode) }
+    }
+
     static func encode(_ strings: [String]) -> [UInt8] {
         var w = BinaryWriter()
         w.stringList(strings)
