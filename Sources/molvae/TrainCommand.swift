@@ -343,6 +343,11 @@ struct TrainCommand: ParsableCommand {
         let s = trainer.state
         log(String(format: "train: %@ at step %d (epoch %d) after %.1f min; best validation ELBO %.4f at step %d; wrote %@",
                    reason.rawValue, s.step, s.epoch, s.elapsedSeconds / 60, s.bestValidELBO ?? .nan, s.bestStep ?? 0, out))
+        if trainer.stepSeconds > 0 {
+            let steps = s.step - (checkpoint?.state.step ?? 0)
+            log(String(format: "train: %d steps in %.2f s of step time (evaluations excluded): %.1f molecules/s", steps,
+                       trainer.stepSeconds, Double(steps * batch) / trainer.stepSeconds))
+        }
         if group.usesMPI, trainer.communicationSteps > 0 {
             log(String(format: "train: allreduce %.2f ms per step on average (%.1f%% of step time), rank 0",
                        trainer.communicationSeconds / Double(trainer.communicationSteps) * 1000,
