@@ -32,11 +32,13 @@ let package = Package(
         ),
         // Popcount kernels for fingerprint similarity (AVX-512 VPOPCNTDQ chosen at run time).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // Open MPI, loaded with dlopen only under mpirun: no link-time dependency (docs/SCALING.md).
+        .target(name: "CMPI", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "MolVAE",
-            dependencies: ["CMolShim", "CKernels", "CBLAS", "CZlib"],
+            dependencies: ["CMolShim", "CKernels", "CMPI", "CBLAS", "CZlib"],
             // Numeric loops are 10-100x slower unoptimised; keep the library fast in debug builds too.
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
@@ -61,6 +63,8 @@ let package = Package(
         .target(name: "MolVAETestSupport", dependencies: ["MolVAE"], path: "Tests/TestSupport", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["MolVAE", "MolVAETestSupport"]),
         .testTarget(name: "OptimizationTests", dependencies: ["MolVAE", "MolVAETestSupport"]),
+        // Runs the built molvae binary under `mpirun -np 2` (needs openmpi-bin; scripts/setup).
+        .testTarget(name: "MPITests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -48,37 +48,68 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let trained = try options.load()
+        let group = ProcessGroup.world
+        try RankedRun.run("encode", group: group) { try encode(group: group) }
+    }
+
+    /// Under mpirun every rank reads the input; of each `size` consecutive batches rank r
+    /// encodes batch r into finished CSV text, and rank 0 writes them in rank order, i.e. in
+    /// input order. Whole batches, because a batch's latents depend (in the last bits) on which
+    /// molecules share it: this keeps the output byte-identical to one process's.
+    func encode(group: ProcessGroup) throws {
+        let (trained, reader) = try RankAgreement.prepare(group: group, inputs: [input, options.model]) {
+            (try options.load(), try SMILESReader(path: input))
+        }
         let encoder = LatentEncoder(trained)
         let mode: EncodingMode = point == .mean ? .mean : .sample(seed: options.seed)
-        let sink = try CSVSink(path: options.out)
-        let failureSink = try failures.map { try CSVSink(path: $0) }
-        try sink.write(LatentCSV.header(dimension: trained.model.config.latent))
+        let root = group.isRoot
+        let sink = root ? try CSVSink(path: options.out) : nil
+        let failureSink = root ? try failures.map { try CSVSink(path: $0) } : nil
+        try sink?.write(LatentCSV.header(dimension: trained.model.config.latent))
         try failureSink?.write("line,smiles,reason\n")
-        let progress = ProgressLine()
+        let progress = ProgressLine(silent: !root)
         var records = 0, encoded = 0, failed = 0
         let shown = 20
         let place = input == "-" ? "<stdin>" : input
-        try encoder.encodeFile(at: input, batchSize: batch) { record, outcome in
-            switch outcome {
-            case .success(let molecule):
-                try sink.write(LatentCSV.row(smiles: record.smiles, latent: molecule.latent.point(mode, index: records)))
-                encoded += 1
-            case .failure(let failure):
-                failed += 1
-                if failed <= shown { note("\(place):\(record.lineNumber): \(failure)") }
-                try failureSink?.write("\(record.lineNumber),\(CSV.escape(record.smiles)),\(CSV.escape(failure.description))\n")
+        while true {
+            let round = try RankRound.read(reader, batch: batch, group: group)
+            if round.records.isEmpty { break }
+            let batchRecords = round.records, share = round.mine
+            let mine = Array(batchRecords[share])
+            // Per record: "+" and its CSV row, or "-" and the reason it could not be encoded.
+            let texts = zip(mine.indices, encoder.encode(mine.map(\.smiles))).map { k, outcome in
+                switch outcome {
+                case .success(let molecule):
+                    let index = records + share.lowerBound + k
+                    return "+" + LatentCSV.row(smiles: mine[k].smiles, latent: molecule.latent.point(mode, index: index))
+                case .failure(let failure):
+                    return "-" + failure.description
+                }
             }
-            records += 1
+            let all = group.gatherBlocks(texts)
+            records += batchRecords.count
+            guard let all else { continue }
+            for (record, text) in zip(batchRecords, all) {
+                if text.hasPrefix("+") {
+                    try sink?.write(String(text.dropFirst()))
+                    encoded += 1
+                } else {
+                    let reason = String(text.dropFirst())
+                    failed += 1
+                    if failed <= shown { note("\(place):\(record.lineNumber): \(reason)") }
+                    try failureSink?.write("\(record.lineNumber),\(CSV.escape(record.smiles)),\(CSV.escape(reason))\n")
+                }
+            }
             progress.update("encode: \(records) molecules, \(failed) failed")
         }
         progress.finish()
+        guard root else { return }
         if failed > shown { note("... and \(failed - shown) more lines that could not be encoded" + (failures.map { " (all in \($0))" } ?? "")) }
         try failureSink?.commit()
         guard encoded > 0 else {
             throw CommandFailure("\(place): none of the \(records) molecules could be encoded (see the reasons above); no latents written")
         }
-        try sink.commit()
+        try sink?.commit()
         note("encode: \(encoded) of \(records) molecules encoded (\(point.rawValue)), \(failed) failed; "
              + "\(trained.model.config.latent) dimensions; \(fixed(Double(records) / max(progress.elapsed, 1e-9), 1)) molecules/s; model \(trained.path)")
     }

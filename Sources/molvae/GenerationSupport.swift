@@ -12,7 +12,7 @@ struct ModelOptions: ParsableArguments {
     var seed: UInt64 = 0
 
     @Option(help: "Threads: the decoder's, OpenBLAS's and RDKit's together.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = defaultThreads
 
     @Option(name: .shortAndLong, help: "Output CSV, written atomically (default: standard output).")
     var out: String?
@@ -83,10 +83,15 @@ final class ProgressLine {
     let started = Date()
     private var last = Date()
     private var open = false
+    /// Under mpirun, ranks other than 0 show nothing.
+    let silent: Bool
+
+    init(silent: Bool = false) { self.silent = silent }
 
     var elapsed: Double { Date().timeIntervalSince(started) }
 
     func update(_ text: @autoclosure () -> String) {
+        guard !silent else { return }
         let now = Date()
         guard now.timeIntervalSince(last) >= (terminal ? 0.25 : 30) else { return }
         last = now

@@ -23,7 +23,7 @@ struct PropsCommand: ParsableCommand {
     var out: String?
 
     @Option(help: "Worker threads.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = defaultThreads
 
     @Option(help: "Lines scored per parallel chunk; bounds memory.")
     var chunkSize: Int = 4096
@@ -34,12 +34,20 @@ struct PropsCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let summary = try PropsRunner.run(inputPath: input, outputPath: out, chunkSize: chunkSize, threads: threads)
-            FileHandle.standardError.write(Data((summary.description + "\n").utf8))
-        } catch {
-            FileHandle.standardError.write(Data("molvae props: \(error)\n".utf8))
-            throw ExitCode.failure
+        let group = ProcessGroup.world
+        try RankedRun.run("props", group: group) {
+            do {
+                try RankAgreement.prepare(group: group, inputs: [input]) {}
+                let summary = try PropsRunner.run(inputPath: input, outputPath: out, chunkSize: chunkSize, threads: threads, group: group)
+                if group.isRoot {
+                    FileHandle.standardError.write(Data((summary.description + (group.usesMPI ? " (\(group.size) ranks)" : "") + "\n").utf8))
+                }
+            } catch let error as CollectiveError where group.usesMPI {
+                throw error
+            } catch {
+                FileHandle.standardError.write(Data("molvae props: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
         }
     }
 }

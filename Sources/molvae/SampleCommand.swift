@@ -74,8 +74,16 @@ struct SampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let trained = try options.load()
-        let training = try train.map { path -> Set<String> in
+        let group = ProcessGroup.world
+        try RankedRun.run("sample", group: group) { try sample(group: group) }
+    }
+
+    /// Under mpirun every rank decodes a block of each batch; rank 0 alone reads --train (for
+    /// novelty), prints and writes.
+    func sample(group: ProcessGroup) throws {
+        let trained = try RankAgreement.prepare(group: group, inputs: [options.model, group.isRoot ? train : nil]) { try options.load() }
+        let training = try train.flatMap { path -> Set<String>? in
+            guard group.isRoot else { return nil }
             note("sample: reading the training set \(path)")
             let started = Date()
             let (set, outcome) = try TrainingSet.load(path: path, threads: options.threads, cache: caching.cache) { note("sample: \($0)") }
@@ -84,10 +92,11 @@ struct SampleCommand: ParsableCommand {
         }
         let sampler = PriorSampler(trained, temperature: temperature, topK: topK, greedy: greedy, seed: options.seed,
                                    syntaxMask: decoding.syntaxMask)
+        sampler.group = group
         let goal: SamplingGoal = uniqueValid.map { .distinctValid($0, maxSamples: maxTries ?? 10 * $0) } ?? .samples(n ?? 1000)
-        let sink = try CSVSink(path: options.out)
-        try sink.write("smiles,valid,canonical\n")
-        let progress = ProgressLine()
+        let sink = group.isRoot ? try CSVSink(path: options.out) : nil
+        try sink?.write("smiles,valid,canonical\n")
+        let progress = ProgressLine(silent: !group.isRoot)
         let total: Int
         switch goal {
         case .samples(let count): total = count
@@ -98,17 +107,18 @@ struct SampleCommand: ParsableCommand {
             progress.update("sample: \(done)/\(total) \(uniqueValid == nil ? "samples" : "distinct valid") "
                             + "(validity \(fixed(s.validity, 3))), \(Int(Double(s.samples) / max(progress.elapsed, 1e-9))) molecules/s")
         }) { sample in
-            try sink.write("\(CSV.escape(sample.raw)),\(sample.isValid ? 1 : 0),\(CSV.escape(sample.canonical ?? ""))\n")
+            try sink?.write("\(CSV.escape(sample.raw)),\(sample.isValid ? 1 : 0),\(CSV.escape(sample.canonical ?? ""))\n")
         }
-        try sink.commit()
+        try sink?.commit()
         progress.finish()
         let seconds = progress.elapsed
         var summary = "sample: \(stats.samples) samples, validity \(fixed(stats.validity)), uniqueness \(fixed(stats.uniqueness)) "
             + "(\(stats.distinct.count) distinct valid)"
         if let novelty = stats.novelty { summary += ", novelty \(fixed(novelty))" }
-        summary += ", \(fixed(Double(stats.samples) / max(seconds, 1e-9), 1)) molecules/s (\(fixed(seconds, 2)) s, \(options.threads) threads); "
+        summary += ", \(fixed(Double(stats.samples) / max(seconds, 1e-9), 1)) molecules/s (\(fixed(seconds, 2)) s, \(options.threads) threads"
+            + (group.usesMPI ? " per rank, \(group.size) ranks); " : "); ")
             + "model \(trained.path), seed \(options.seed), \(decoding.summary)"
-        note(summary)
+        if group.isRoot { note(summary) }
         if let uniqueValid, stats.distinct.count < uniqueValid {
             throw CommandFailure("only \(stats.distinct.count) of \(uniqueValid) distinct valid molecules after \(stats.samples) samples "
                                   + "(--max-tries); the output holds those \(stats.distinct.count). Raise --max-tries or lower --temperature.")

@@ -50,52 +50,85 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let trained = try options.load()
+        let group = ProcessGroup.world
+        try RankedRun.run("score", group: group) { try score(group: group) }
+    }
+
+    /// Under mpirun every rank computes the reference statistics (the same numbers; sharing that
+    /// work is left for later) and reads the input; of each `size` consecutive batches rank r
+    /// scores batch r into finished CSV rows (whole batches: a batch's numbers depend in the last
+    /// bits on which molecules share it), and rank 0 writes them in input order.
+    func score(group: ProcessGroup) throws {
+        let root = group.isRoot
         let started = Date()
         // Open the input and the output first: a typo should not wait for the reference set.
-        let reader = try SMILESReader(path: input)
-        let sink = try CSVSink(path: options.out)
+        let (trained, reader, referencePath) = try RankAgreement.prepare(group: group, inputs: [input, options.model, reference]) {
+            (try options.load(), try SMILESReader(path: input), try reference ?? DataFiles.path(of: "moses-test-10k.smi.gz"))
+        }
+        let sink = root ? try CSVSink(path: options.out) : nil
         let scorer = ELBOScorer(samples: samples, seed: options.seed)
-        let referencePath = try reference ?? DataFiles.path(of: "moses-test-10k.smi.gz")
-        note("score: reference statistics from \(referencePath) (first \(referenceSize) molecules, \(scorer.methodDescription))")
+        let say: (String) -> Void = { if root { note($0) } }
+        say("score: reference statistics from \(referencePath) (first \(referenceSize) molecules, \(scorer.methodDescription))")
         let (stats, skipped) = try scorer.reference(trained, path: referencePath, limit: referenceSize)
-        note("score: reference neg_elbo mean \(fixed(stats.mean, 3)), sd \(fixed(stats.standardDeviation, 3)) over \(stats.count) molecules"
-             + (skipped > 0 ? " (\(skipped) could not be encoded)" : ""))
+        say("score: reference neg_elbo mean \(fixed(stats.mean, 3)), sd \(fixed(stats.standardDeviation, 3)) over \(stats.count) molecules"
+            + (skipped > 0 ? " (\(skipped) could not be encoded)" : ""))
 
         let encoder = LatentEncoder(trained)
-        try sink.write(ScoreCSV.header)
+        try sink?.write(ScoreCSV.header)
         let place = input == "-" ? "<stdin>" : input
         let shown = 20
         var scored = 0, failed = 0
         var unusual: [(smiles: String, z: Double)] = []
         while true {
-            let records = try reader.nextBatch(maxCount: batch)
-            if records.isEmpty { break }
-            let outcomes = encoder.encode(records.map(\.smiles))
+            let round = try RankRound.read(reader, batch: batch, group: group)
+            if round.records.isEmpty { break }
+            let records = round.records
+            let mine = Array(records[round.mine])
+            let outcomes = encoder.encode(mine.map(\.smiles))
             let usable = outcomes.compactMap { try? $0.get() }
-            var scores = scorer.score(usable, model: trained.model, firstIndex: scored).makeIterator()
-            for (record, outcome) in zip(records, outcomes) {
+            // A molecule's draws are keyed by its number among the scored ones, so a rank needs
+            // the count of usable molecules in the blocks before its own.
+            var counts = [Int](repeating: 0, count: group.size)
+            counts[group.rank] = usable.count
+            if group.isParallel { group.sum(&counts) }
+            let firstIndex = scored + counts[..<group.rank].reduce(0, +)
+            scored += counts.reduce(0, +)
+            var scores = scorer.score(usable, model: trained.model, firstIndex: firstIndex).makeIterator()
+            // Per record: "+", the z-score's bits and the row; or "-", the reason and the row.
+            let texts = zip(mine, outcomes).map { record, outcome -> String in
                 switch outcome {
                 case .success:
                     let s = scores.next()!
                     let z = stats.zScore(s.negativeELBO)
-                    try sink.write(ScoreCSV.row(record, score: s, zScore: z))
-                    unusual.append((record.smiles, z))
+                    return "+" + String(z.bitPattern, radix: 16) + " " + ScoreCSV.row(record, score: s, zScore: z)
+                case .failure(let failure):
+                    return "-" + String(failure.description.count) + " " + failure.description + ScoreCSV.row(record, failure: failure)
+                }
+            }
+            guard let all = group.gatherBlocks(texts) else { continue }
+            for (record, text) in zip(records, all) {
+                let body = text.dropFirst()
+                let space = body.firstIndex(of: " ")!
+                let head = body[..<space], rest = body[body.index(after: space)...]
+                if text.hasPrefix("+") {
+                    try sink?.write(String(rest))
+                    unusual.append((record.smiles, Double(bitPattern: UInt64(head, radix: 16)!)))
                     unusual.sort { $0.z > $1.z }
                     if unusual.count > 3 { unusual.removeLast() }
-                    scored += 1
-                case .failure(let failure):
+                } else {
+                    let reason = rest.prefix(Int(head)!)
                     failed += 1
-                    if failed <= shown { note("\(place):\(record.lineNumber): \(failure)") }
-                    try sink.write(ScoreCSV.row(record, failure: failure))
+                    if failed <= shown { note("\(place):\(record.lineNumber): \(reason)") }
+                    try sink?.write(String(rest.dropFirst(Int(head)!)))
                 }
             }
         }
+        guard root else { return }
         if failed > shown { note("... and \(failed - shown) more lines that could not be encoded (all listed in the CSV)") }
         guard scored > 0 else {
             throw CommandFailure("\(place): none of the \(failed) molecules could be encoded (see the reasons above); nothing scored")
         }
-        try sink.commit()
+        try sink?.commit()
         let top = unusual.map { "\($0.smiles.prefix(60)) (z \(fixed($0.z, 2)))" }
         note("score: \(scored) molecules scored, \(failed) could not be encoded; most unusual: \(top.joined(separator: ", ")); "
              + "\(fixed(Date().timeIntervalSince(started), 1)) s; model \(trained.path)")

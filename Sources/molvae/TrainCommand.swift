@@ -101,7 +101,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of every random stream (initialisation, shuffling, noise, dropout, split).")
     var seed: UInt64 = 0
     @Option(help: "Threads (our loops, OpenBLAS and RDKit scoring).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = defaultThreads
     @Flag(help: "Continue from OUT/checkpoint.safetensors.")
     var resume = false
 
@@ -149,25 +149,48 @@ struct TrainCommand: ParsableCommand {
         return ExitCode.failure
     }
 
-    func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+    /// Progress and summaries: rank 0 speaks for the job.
+    func log(_ s: String) {
+        guard ProcessGroup.world.isRoot else { return }
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
 
     func run() throws {
+        let group = ProcessGroup.world
         EngineThreads.set(threads)
         StopSignal.install()
-        do {
-            try train()
-        } catch let code as ExitCode {
-            throw code
-        } catch {
-            throw fail("\(error)")
+        try RankedRun.run("train", group: group) {
+            do {
+                try train(group: group)
+            } catch let code as ExitCode {
+                throw code
+            } catch let error as CollectiveError where group.usesMPI {
+                throw error
+            } catch {
+                if group.usesMPI { throw error }
+                throw fail("\(error)")
+            }
         }
     }
 
-    func train() throws {
+    /// What each rank reads alone before the ranks meet: a failure here on any rank is
+    /// reported by rank 0 through the agreement instead of leaving the others waiting.
+    struct Inputs {
+        var checkpoint: Checkpoint?
+        var vocabulary: Vocabulary
+        var sequences: [[Int32]]
+        var validSequences: [[Int32]]?
+    }
+
+    func readInputs(group: ProcessGroup) throws -> Inputs {
         let checkpointPath = out + "/checkpoint.safetensors"
+        if group.usesMPI, data == "-" || valid == "-" {
+            throw CommandFailure("under mpirun --data and --valid must be files: standard input reaches rank 0 only")
+        }
         let checkpoint = resume ? try Checkpoint.read(from: checkpointPath) : nil
-        if !resume, FileManager.default.fileExists(atPath: checkpointPath) {
-            throw fail("\(checkpointPath) exists: add --resume to continue it, or choose another --out")
+        // Only rank 0 writes into --out, so only its view of the folder counts.
+        if !resume, group.isRoot, FileManager.default.fileExists(atPath: checkpointPath) {
+            throw CommandFailure("\(checkpointPath) exists: add --resume to continue it, or choose another --out")
         }
         // Vocabulary: the checkpoint's when resuming (a different --vocab is a mismatch).
         let vocabulary: Vocabulary
@@ -178,16 +201,62 @@ struct TrainCommand: ParsableCommand {
         } else {
             vocabulary = try Vocabulary.build(fromCorpusAt: data)
         }
-        let started = Date()
         let all = try TrainingDataPreparation.sequences(path: data, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown)
+        let validSequences = try valid.map {
+            try TrainingDataPreparation.sequences(path: $0, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown)
+        }
+        return Inputs(checkpoint: checkpoint, vocabulary: vocabulary, sequences: all, validSequences: validSequences)
+    }
+
+    /// What the ranks must share: every option but --threads (a rank may have other cores) and
+    /// the paths (the same content may live at other paths on other machines), and the content
+    /// of the data, the vocabulary and the checkpoint.
+    func facts(of inputs: Inputs) throws -> [RankFact] {
+        let skipped: Set<String> = ["threads", "data", "valid", "out", "vocab"]
+        var facts: [RankFact] = Mirror(reflecting: self).children.compactMap { child in
+            guard let label = child.label?.drop(while: { $0 == "_" }), !skipped.contains(String(label)) else { return nil }
+            let value = OptionValueText.of(child.value)
+            return RankFact(name: "option \(label)", digest: value, detail: value)
+        }
+        let digest = TrainingDataPreparation.sequencesDigest(inputs.sequences, vocabulary: inputs.vocabulary)
+        facts.append(RankFact(name: "training data", digest: digest,
+                              detail: "\(data): \(inputs.sequences.count) molecules, sha256 of the tokens \(digest.prefix(12))"))
+        if let seqs = inputs.validSequences {
+            let d = TrainingDataPreparation.sequencesDigest(seqs, vocabulary: inputs.vocabulary)
+            facts.append(RankFact(name: "validation data", digest: d, detail: "\(valid ?? ""): \(seqs.count) molecules, sha256 of the tokens \(d.prefix(12))"))
+        }
+        if let checkpoint = inputs.checkpoint {
+            let d = try SHA256.hexDigest(ofFileAt: out + "/checkpoint.safetensors")
+            facts.append(RankFact(name: "checkpoint", digest: d, detail: "\(out)/checkpoint.safetensors at step \(checkpoint.state.step), sha256 \(d.prefix(12))"))
+        }
+        return facts
+    }
+
+    func train(group: ProcessGroup) throws {
+        let checkpointPath = out + "/checkpoint.safetensors"
+        var inputs: Inputs?
+        var facts: [RankFact] = []
+        var failure: String?
+        do {
+            inputs = try readInputs(group: group)
+            if group.usesMPI { facts = try self.facts(of: inputs!) }
+        } catch {
+            if !group.usesMPI { throw error }
+            failure = "\(error)"
+        }
+        // Before any collective that a failed or different rank would leave hanging.
+        try group.agree(failure: failure, facts: facts)
+        let checkpoint = inputs!.checkpoint, vocabulary = inputs!.vocabulary, all = inputs!.sequences
+        let started = Date()
         let props = try TrainingDataPreparation.cachedProperties(of: all, dataPath: data, vocabulary: vocabulary,
-                                                                 cachePath: out + "/properties-data.safetensors", threads: threads)
+                                                                 cachePath: out + "/properties-data.safetensors", threads: threads,
+                                                                 group: group)
         var train = TrainingData(sequences: all, properties: props.values)
         var validData: TrainingData
-        if let valid {
-            let seqs = try TrainingDataPreparation.sequences(path: valid, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown)
+        if let valid, let seqs = inputs!.validSequences {
             let vp = try TrainingDataPreparation.cachedProperties(of: seqs, dataPath: valid, vocabulary: vocabulary,
-                                                                  cachePath: out + "/properties-valid.safetensors", threads: threads)
+                                                                  cachePath: out + "/properties-valid.safetensors", threads: threads,
+                                                                  group: group)
             validData = TrainingData(sequences: seqs, properties: vp.values)
         } else {
             let split = try TrainingDataPreparation.holdOut(all, fraction: validFraction, seed: seed, path: data)
@@ -249,30 +318,45 @@ struct TrainCommand: ParsableCommand {
             log("train: resuming with the checkpoint's architecture (latent \(checkpoint.model.config.latent), hidden "
                 + "\(checkpoint.model.config.hidden), layers \(checkpoint.model.config.layers)); size options ignored")
         }
-        let trainer: Trainer
-        do {
-            trainer = try Trainer(model: model, vocabulary: vocabulary, train: train, valid: validData, options: options,
-                                  directory: out, resumeFrom: checkpoint)
-        } catch let error as CheckpointError {
-            throw fail("\(error)")
-        }
+        // Only rank 0 writes (checkpoints, best/last, metrics, curves).
+        let trainer = try Trainer(model: model, vocabulary: vocabulary, train: train, valid: validData, options: options,
+                                  directory: group.isRoot ? out : nil, resumeFrom: checkpoint)
         trainer.threads = threads
-        let progress = TrainProgress(trainer: trainer, terminal: isatty(2) != 0)
-        trainer.onStep = { progress.step($0) }
+        trainer.group = group
+        let progress = TrainProgress(trainer: trainer, terminal: isatty(2) != 0, silent: !group.isRoot)
+        let fault = RankFault.fromEnvironment()
+        trainer.onStep = { report in
+            progress.step(report)
+            fault?.strike(rank: group.rank, step: report.step)
+        }
         trainer.onWarning = { progress.warn($0) }
         trainer.onEvaluation = { progress.evaluation($0) }
         if let checkpoint {
             log("train: resuming at step \(checkpoint.state.step) (epoch \(checkpoint.state.epoch + 1), batch \(checkpoint.state.batchInEpoch))")
         }
         log("train: \(model.parameterCount + (trainer.propertyHead?.parameters.scalarCount ?? 0)) parameters, "
-            + "\(trainer.batchesPerEpoch) batches per epoch, \(threads) threads")
+            + "\(trainer.batchesPerEpoch) batches per epoch, \(threads) threads"
+            + (group.usesMPI ? " per rank, \(group.size) ranks (each a block of every batch; gradients summed with MPI_Allreduce, "
+               + "\(trainer.gradientBytesPerStep) bytes per step)" : ""))
         let reason = try trainer.run()
         progress.finish()
         let s = trainer.state
         log(String(format: "train: %@ at step %d (epoch %d) after %.1f min; best validation ELBO %.4f at step %d; wrote %@",
                    reason.rawValue, s.step, s.epoch, s.elapsedSeconds / 60, s.bestValidELBO ?? .nan, s.bestStep ?? 0, out))
+        if trainer.stepSeconds > 0 {
+            let steps = s.step - (checkpoint?.state.step ?? 0)
+            log(String(format: "train: %d steps in %.2f s of step time (evaluations excluded): %.1f molecules/s", steps,
+                       trainer.stepSeconds, Double(steps * batch) / trainer.stepSeconds))
+        }
+        if group.usesMPI, trainer.communicationSteps > 0 {
+            log(String(format: "train: allreduce %.2f ms per step on average (%.1f%% of step time), rank 0",
+                       trainer.communicationSeconds / Double(trainer.communicationSteps) * 1000,
+                       100 * trainer.communicationSeconds / max(trainer.stepSeconds, 1e-9)))
+        }
         if reason == .interrupted {
-            throw fail("interrupted by a signal; checkpoint written to \(checkpointPath) (continue with --resume)")
+            let message = "interrupted by a signal; checkpoint written to \(checkpointPath) (continue with --resume)"
+            if group.usesMPI { throw TrainingInterrupted(description: message) }
+            throw fail(message)
         }
     }
 }
@@ -287,12 +371,16 @@ final class TrainProgress {
     var window: (loss: Double, recon: Double, kl: Double, property: Double, n: Int) = (0, 0, 0, 0, 0)
     var lineOpen = false
 
-    init(trainer: Trainer, terminal: Bool) {
+    /// Ranks other than 0 print nothing.
+    let silent: Bool
+
+    init(trainer: Trainer, terminal: Bool, silent: Bool = false) {
         self.trainer = trainer
         self.terminal = terminal
+        self.silent = silent
     }
 
-    func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    func write(_ s: String) { if !silent { FileHandle.standardError.write(Data(s.utf8)) } }
 
     func step(_ r: StepReport) {
         molecules += r.molecules

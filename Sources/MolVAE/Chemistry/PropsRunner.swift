@@ -22,13 +22,18 @@ public enum PropsRunner {
     /// Scores `inputPath` (`-` for standard input) into `outputPath` (nil for standard output).
     /// Throws, before writing anything, when the input cannot be opened or the data files are
     /// missing; bad lines are reported in their rows, never thrown.
+    ///
+    /// Over several ranks (`group`) every rank reads the input, scores an interleaved share of
+    /// each chunk, and rank 0 writes all rows in input order: the same bytes as one process.
+    /// The summary is complete on rank 0 only.
     public static func run(inputPath: String, outputPath: String?, chunkSize: Int = 4096,
-                           threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Summary {
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount, group: ProcessGroup = .single) throws -> Summary {
         let started = Date()
         try SAFragmentTable.ensureLoaded()
         let reader = try SMILESReader(path: inputPath, format: format(of: inputPath), blankLines: .keep)
-        let writer = try outputPath.map { try AtomicFileWriter(path: $0) }
+        let writer = group.isRoot ? try outputPath.map { try AtomicFileWriter(path: $0) } : nil
         let emit: (String) throws -> Void = { text in
+            guard group.isRoot else { return }
             if let writer {
                 try writer.write(text)
             } else {
@@ -41,14 +46,20 @@ public enum PropsRunner {
         while true {
             let records = try nextBatch(of: reader, maxCount: max(1, chunkSize))
             if records.isEmpty { break }
-            let lines = BatchScoring.parallelMap(records.count, threads: threads) { i -> (String, Bool) in
-                let record = records[i]
+            let mine = Array(group.interleavedShare(of: records.count))
+            var lines = BatchScoring.parallelMap(mine.count, threads: threads) { k -> (String, Bool) in
+                let record = records[mine[k]]
                 let result: ScoredMolecule
                 switch PropertyCSV.input(of: record) {
                 case .success(let smiles): result = BatchScoring.score(smiles)
                 case .failure(let reason): result = .invalid(reason.description)
                 }
                 return (PropertyCSV.row(for: record, result: result), result.isValid)
+            }
+            if group.isParallel {
+                // "1"/"0" (valid) before each row, so one string list carries both.
+                guard let all = group.gatherInterleaved(lines.map { ($0.1 ? "1" : "0") + $0.0 }) else { continue }
+                lines = all.map { (String($0.dropFirst()), $0.hasPrefix("1")) }
             }
             var text = ""
             text.reserveCapacity(lines.count * 200)

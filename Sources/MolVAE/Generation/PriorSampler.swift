@@ -22,6 +22,9 @@ public final class PriorSampler {
     public var topK: Int?
     public var greedy: Bool
     public var seed: UInt64
+    /// Ranks that decode together: each decodes a contiguous block of every batch of samples
+    /// and all ranks receive all of them (sample i is the same whichever rank draws it).
+    public var group: ProcessGroup = .single
 
     public init(_ trained: TrainedModel, temperature: Float = 1, topK: Int? = nil, greedy: Bool = false, seed: UInt64 = 0,
                 syntaxMask: Bool = true) {
@@ -43,8 +46,20 @@ public final class PriorSampler {
         return z
     }
 
-    /// Samples first ..< first + count, judged by RDKit.
+    /// Samples first ..< first + count, judged by RDKit (over the ranks of `group`, if several).
     public func samples(first: Int, count: Int) -> [GeneratedSample] {
+        guard count > 0 else { return [] }
+        guard group.isParallel else { return decoded(first: first, count: count) }
+        let share = group.contiguousShare(of: count)
+        // Two strings per sample: the decoder's string, and "+canonical" or "-" (invalid).
+        let mine = decoded(first: first + share.lowerBound, count: share.count).flatMap { [$0.raw, $0.canonical.map { "+" + $0 } ?? "-"] }
+        let all = group.allGather(ProcessGroup.encode(mine)).flatMap(ProcessGroup.decode)
+        return (0..<count).map { k in
+            GeneratedSample(index: first + k, raw: all[2 * k], canonical: all[2 * k + 1].hasPrefix("+") ? String(all[2 * k + 1].dropFirst()) : nil)
+        }
+    }
+
+    func decoded(first: Int, count: Int) -> [GeneratedSample] {
         guard count > 0 else { return [] }
         let decoded = decoder.decodings(latents: latents(first: first, count: count), count: count, tries: 1,
                                         temperature: temperature, topK: topK, seed: seed, firstIndex: first, greedy: greedy)

@@ -40,7 +40,7 @@ public final class PropertyHead {
     /// (adds when accumulate). Returns the unweighted loss.
     @discardableResult
     public func lossAndBackward(mu: UnsafePointer<Float>, targets: UnsafePointer<Float>, rows: Int, weight: Float,
-                                dmu: UnsafeMutablePointer<Float>, accumulate: Bool = false) -> Double {
+                                dmu: UnsafeMutablePointer<Float>, accumulate: Bool = false, validTargets: Int? = nil) -> Double {
         let n = rows * outputs
         let pred = predict(mu, rows: rows)
         var valid = 0
@@ -50,6 +50,8 @@ public final class PropertyHead {
             s += d * d
             valid += 1
         }
+        // A rank holding part of a global batch averages over the global batch's finite targets.
+        if let validTargets { valid = validTargets }
         let dp = dPrediction.reserve(n)
         let k = valid > 0 ? 2 / Float(valid) : 0
         for i in 0..<n { dp[i] = targets[i].isFinite ? k * (pred[i] - targets[i]) : 0 }

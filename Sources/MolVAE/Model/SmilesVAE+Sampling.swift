@@ -152,14 +152,16 @@ extension SmilesVAE {
     /// Draws from z ~ N(0, I) with the counter RNG and decodes (unconstrained unless a syntax
     /// mask is given: training's evaluation and `molvae bench` measure the raw model).
     public func sampleFromPrior(count: Int, maxSteps: Int = 100, temperature: Float = 1, greedy: Bool = false,
-                                seed: UInt64 = 0, stopAtEOS: Bool = true, syntaxMask: SMILESSyntaxMask? = nil) -> SampleResult {
+                                seed: UInt64 = 0, stopAtEOS: Bool = true, syntaxMask: SMILESSyntaxMask? = nil,
+                                firstRow: Int = 0) -> SampleResult {
+        // Samples firstRow..<firstRow + count of the stream (a rank's block of a larger draw).
         var z = [Float](repeating: 0, count: count * config.latent)
         for b in 0..<count {
-            var rng = CounterRNG(seed: seed, stream: 0x5A4D_0000_0000 ^ UInt64(b))
+            var rng = CounterRNG(seed: seed, stream: 0x5A4D_0000_0000 ^ UInt64(firstRow + b))
             for j in 0..<config.latent { z[b * config.latent + j] = rng.nextNormal() }
         }
-        return sample(latents: z, count: count, maxSteps: maxSteps, temperature: temperature, greedy: greedy, seed: seed, stopAtEOS: stopAtEOS,
-                      syntaxMask: syntaxMask)
+        return sample(latents: z, count: count, maxSteps: maxSteps, temperature: temperature, greedy: greedy, seed: seed,
+                      stopAtEOS: stopAtEOS, rowOffset: firstRow, syntaxMask: syntaxMask)
     }
 
     func pick(_ logits: UnsafeMutablePointer<Float>, classes v: Int, temperature: Float, greedy: Bool, topK: Int? = nil,

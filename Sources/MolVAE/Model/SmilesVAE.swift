@@ -49,6 +49,8 @@ public final class SmilesVAE {
     /// (word dropout, Bowman et al. 2016). Training sets it per step; nil for evaluation.
     public var wordDropout: WordDropout?
     var hasForward = false
+    /// What the last forward divided its losses by (the batch size, or a global batch's).
+    var lossDivisor = 1
 
     public init(config: VAEConfig, seed: UInt64 = 0) throws {
         try config.validate()
@@ -187,11 +189,14 @@ public final class SmilesVAE {
     }
 
     /// Forward pass and loss of a batch. Also computes d(recon sum)/d logits (fused softmax
-    /// cross-entropy); backward() finishes the gradient.
+    /// cross-entropy); backward() finishes the gradient. `divisor` (default: the batch's size)
+    /// is the count the losses and gradients are averaged over: a rank holding part of a global
+    /// batch passes the global size, so the ranks' losses and gradients sum to the batch means.
     @discardableResult
-    public func forward(_ batch: TokenBatch, epsilon: Epsilon) -> VAELoss {
+    public func forward(_ batch: TokenBatch, epsilon: Epsilon, divisor: Int? = nil) -> VAELoss {
         precondition(batch.count > 0, "empty batch")
         sortBatch(batch)
+        lossDivisor = divisor ?? batch.count
         runEncoder(batch)
         let b = batchSize, lat = config.latent
         let muS = muHead.output.pointer, lvS = logvarHead.output.pointer
@@ -203,9 +208,9 @@ public final class SmilesVAE {
         case .given(let values):
             precondition(values.count == b * lat, "epsilon needs \(b * lat) values")
             sortRows(values, into: epsSorted, width: lat)
-        case let .random(seed, step):
+        case let .random(seed, step, firstRow):
             for i in 0..<b {
-                var rng = CounterRNG(seed: seed, stream: (step << 24) ^ UInt64(order[i]))
+                var rng = CounterRNG(seed: seed, stream: (step << 24) ^ UInt64(firstRow + order[i]))
                 for j in 0..<lat { eps[i * lat + j] = rng.nextNormal() }
             }
         case .zero:
@@ -219,7 +224,7 @@ public final class SmilesVAE {
                                                      ignoreIndex: nil, dlogits: logits)
         let kl = GaussianLatent.kl(mu: muS, logvar: lvS, count: b * lat)
         hasForward = true
-        return VAELoss(recon: ce.loss / Double(b), kl: kl / Double(b), tokens: ce.count, batch: b)
+        return VAELoss(recon: ce.loss / Double(lossDivisor), kl: kl / Double(lossDivisor), tokens: ce.count, batch: b)
     }
 
     /// The decoder under teacher forcing for the sorted batch (sortBatch done) and its latent
@@ -265,7 +270,7 @@ public final class SmilesVAE {
         precondition(hasForward, "backward needs a forward first")
         let b = batchSize, lat = config.latent, h = config.hidden, layers = config.layers
         let n = decoderLayout.total
-        let scale = reconWeight / Float(b)
+        let scale = reconWeight / Float(lossDivisor)
         let dOut = dGRUOutput.reserve(n * h)
         outputHead.backward(gru.outputs[layers - 1].pointer, outputHead.output.pointer, rows: n, dx: dOut, scale: scale)
         let dh = dh0.reserve(b * layers * h)
@@ -283,7 +288,7 @@ public final class SmilesVAE {
         dl.update(repeating: 0, count: b * lat)
         GaussianLatent.reparameteriseBackward(dz: dzs, logvar: lvS, eps: epsSorted.pointer, dmu: dm, dlogvar: dl, count: b * lat)
         if klWeight != 0 {
-            GaussianLatent.klBackward(mu: muS, logvar: lvS, scale: klWeight / Float(b), dmu: dm, dlogvar: dl, count: b * lat)
+            GaussianLatent.klBackward(mu: muS, logvar: lvS, scale: klWeight / Float(lossDivisor), dmu: dm, dlogvar: dl, count: b * lat)
         }
         if let muGrad { addUnsorted(muGrad, into: dm, width: lat) }
         if let logvarGrad { addUnsorted(logvarGrad, into: dl, width: lat) }

@@ -36,7 +36,9 @@ public enum Epsilon: Sendable {
     /// [batch, latent] in the batch's order.
     case given([Float])
     /// N(0, I) from the counter RNG: stream per (step, molecule), so independent of threads.
-    case random(seed: UInt64, step: UInt64)
+    /// Row i of the batch draws from stream firstRow + i: a rank that holds rows firstRow... of
+    /// a global batch draws what one process would for those rows.
+    case random(seed: UInt64, step: UInt64, firstRow: Int = 0)
     /// eps = 0: z = mu (deterministic encoding).
     case zero
 }

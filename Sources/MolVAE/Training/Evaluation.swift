@@ -52,9 +52,37 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
 
 /// Validation metrics of a model (no parameter or gradient is changed).
 public enum Evaluation {
+    /// What one validation batch contributes, kept apart so that ranks can compute different
+    /// batches and every rank then adds them up in batch order, as one process does.
+    struct BatchOutcome {
+        var recon = 0.0, kl = 0.0          // batch means times rows
+        var correct = 0, total = 0
+        var mu: [Float] = []               // [rows, latent]
+        var predictions: [Float] = []      // [rows, properties]
+        var targets: [Float] = []
+
+        func encoded() -> [UInt8] {
+            var w = BinaryWriter()
+            w.f64(recon); w.f64(kl); w.int(correct); w.int(total)
+            for values in [mu, predictions, targets] { w.int(values.count); values.withUnsafeBytes { w.raw($0) } }
+            return w.bytes
+        }
+
+        static func decoded(_ r: inout BinaryReader) throws -> BatchOutcome {
+            var o = BatchOutcome()
+            o.recon = try r.f64(); o.kl = try r.f64(); o.correct = try r.int(); o.total = try r.int()
+            func floats() throws -> [Float] {
+                let n = try r.int()
+                return try r.raw(n * 4, "floats").withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            }
+            o.mu = try floats(); o.predictions = try floats(); o.targets = try floats()
+            return o
+        }
+    }
+
     public static func evaluate(model: SmilesVAE, propertyHead: PropertyHead?, standardisation: PropertyStandardisation?,
                                 valid: TrainingData, vocabulary: Vocabulary, batchSize: Int, seed: UInt64,
-                                priorSamples: Int, maxSampleSteps: Int, threads: Int) -> EvaluationMetrics {
+                                priorSamples: Int, maxSampleSteps: Int, threads: Int, group: ProcessGroup = .single) -> EvaluationMetrics {
         var m = EvaluationMetrics()
         let saved = model.wordDropout
         model.wordDropout = nil
@@ -63,36 +91,45 @@ public enum Evaluation {
         // Batches of similar lengths, in a fixed order.
         let lengths = valid.lengths
         let order: [Int] = (0..<n).sorted { (a: Int, b: Int) -> Bool in lengths[a] != lengths[b] ? lengths[a] < lengths[b] : a < b }
-        var recon = 0.0, kl = 0.0, tokens = 0, correct = 0
-        var muSum = [Double](repeating: 0, count: lat), muSq = [Double](repeating: 0, count: lat)
+        let size = max(1, batchSize)
+        let batchCount = (n + size - 1) / size
         let k = standardisation?.names.count ?? 0
-        var pred = [Float](), target = [Float]()
-        var start = 0, batchIndex: UInt64 = 0
-        while start < n {
-            let rows = Array(order[start..<min(n, start + max(1, batchSize))])
+        // Each rank runs every size-th batch; each batch's noise is keyed by its index.
+        var mine: [BatchOutcome] = []
+        for batchIndex in group.interleavedShare(of: batchCount) {
+            let rows = Array(order[(batchIndex * size)..<min(n, (batchIndex + 1) * size)])
             let batch = TokenBatch(sequences: rows.map { valid.sequences[$0] })
-            let loss = model.forward(batch, epsilon: .random(seed: seed ^ 0xE7A1_0000, step: batchIndex))
+            let loss = model.forward(batch, epsilon: .random(seed: seed ^ 0xE7A1_0000, step: UInt64(batchIndex)))
             let acc = model.lastForwardTokenAccuracy()
-            correct += acc.correct
-            tokens += acc.total
-            recon += loss.recon * Double(rows.count)
-            kl += loss.kl * Double(rows.count)
-            let mu = model.mu.pointer
-            for r in 0..<rows.count {
-                for j in 0..<lat { let v = Double(mu[r * lat + j]); muSum[j] += v; muSq[j] += v * v }
-            }
+            var o = BatchOutcome(recon: loss.recon * Double(rows.count), kl: loss.kl * Double(rows.count), correct: acc.correct,
+                                 total: acc.total)
+            o.mu = model.mu.toArray(rows.count * lat)
             if let head = propertyHead, let standardisation, valid.properties.count == n * k {
-                let p = head.predict(mu, rows: rows.count)
+                let p = head.predict(model.mu.pointer, rows: rows.count)
                 for (r, row) in rows.enumerated() {
                     for j in 0..<k {
-                        pred.append(p[r * k + j])
+                        o.predictions.append(p[r * k + j])
                         let raw = valid.properties[row * k + j]
-                        target.append(raw.isFinite ? Float((Double(raw) - standardisation.means[j]) / standardisation.sds[j]) : .nan)
+                        o.targets.append(raw.isFinite ? Float((Double(raw) - standardisation.means[j]) / standardisation.sds[j]) : .nan)
                     }
                 }
             }
-            start += rows.count
-            batchIndex += 1
+            mine.append(o)
+        }
+        let outcomes = group.isParallel ? allBatchOutcomes(mine, group: group) : mine
+        var recon = 0.0, kl = 0.0, tokens = 0, correct = 0
+        var muSum = [Double](repeating: 0, count: lat), muSq = [Double](repeating: 0, count: lat)
+        var pred = [Float](), target = [Float]()
+        for o in outcomes {
+            correct += o.correct
+            tokens += o.total
+            recon += o.recon
+            kl += o.kl
+            for r in 0..<(o.mu.count / max(1, lat)) {
+                for j in 0..<lat { let v = Double(o.mu[r * lat + j]); muSum[j] += v; muSq[j] += v * v }
+            }
+            pred += o.predictions
+            target += o.targets
         }
         if n > 0 {
             m.validRecon = recon / Double(n)
@@ -119,15 +156,43 @@ public enum Evaluation {
         if priorSamples > 0 {
             // Deliberately unconstrained (no syntax mask): this validity measures the raw model,
             // so it tracks what training has learnt, not what decoding can repair.
-            let result = model.sampleFromPrior(count: priorSamples, maxSteps: maxSampleSteps, seed: seed ^ 0x5A3D_0000)
-            let smiles = result.sequences.map { (try? vocabulary.decode($0)) ?? "" }
-            let canonical = MoleculeCanonicaliser.canonical(smiles, threads: threads)
+            // Each rank decodes and checks a contiguous block of the samples.
+            let share = group.contiguousShare(of: priorSamples)
+            var canonical: [String?] = []
+            if !share.isEmpty {
+                let result = model.sampleFromPrior(count: share.count, maxSteps: maxSampleSteps, seed: seed ^ 0x5A3D_0000,
+                                                   firstRow: share.lowerBound)
+                let smiles = result.sequences.map { (try? vocabulary.decode($0)) ?? "" }
+                canonical = MoleculeCanonicaliser.canonical(smiles, threads: threads)
+            }
+            if group.isParallel {
+                // Blocks in rank order are the samples in order; "-" marks an invalid sample.
+                let mine = canonical.map { $0.map { "+" + $0 } ?? "-" }
+                canonical = group.allGather(ProcessGroup.encode(mine)).flatMap(ProcessGroup.decode)
+                    .map { $0.hasPrefix("+") ? String($0.dropFirst()) : nil }
+            }
             let validOnes = canonical.compactMap { $0 }
             m.samples = priorSamples
             m.validity = Double(validOnes.count) / Double(priorSamples)
             m.uniqueness = validOnes.isEmpty ? 0 : Double(Set(validOnes).count) / Double(validOnes.count)
         }
         return m
+    }
+
+    /// Every rank's batch outcomes, back in batch order (rank r ran batches r, r + size, ...).
+    static func allBatchOutcomes(_ mine: [BatchOutcome], group: ProcessGroup) -> [BatchOutcome] {
+        var w = BinaryWriter()
+        w.int(mine.count)
+        for o in mine { w.raw(o.encoded()) }
+        let pieces = group.allGather(w.bytes).map { bytes -> [BatchOutcome] in
+            var r = BinaryReader(bytes)
+            // Bytes written above by another rank of the same binary: a failure is a bug.
+            guard let count = try? r.int(), let outcomes = try? (0..<count).map({ _ in try BatchOutcome.decoded(&r) }) else {
+                preconditionFailure("malformed evaluation outcome from another rank")
+            }
+            return outcomes
+        }
+        return ProcessGroup.interleave(pieces)
     }
 
     /// 1 − SS_res / SS_tot (NaN when there are no values or no variance).

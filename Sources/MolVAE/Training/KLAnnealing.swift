@@ -44,17 +44,33 @@ public enum FreeBits {
     public static func apply(mu: UnsafePointer<Float>, logvar: UnsafePointer<Float>, rows: Int, dim: Int, lambda: Double,
                              weight: Float, dmu: UnsafeMutablePointer<Float>, dlogvar: UnsafeMutablePointer<Float>)
         -> (clamped: Double, kl: Double) {
+        let perDim = perDimensionSums(mu: mu, logvar: logvar, rows: rows, dim: dim)
+        return apply(perDimensionSums: perDim, totalRows: rows, mu: mu, logvar: logvar, rows: rows, dim: dim, lambda: lambda,
+                     weight: weight, dmu: dmu, dlogvar: dlogvar)
+    }
+
+    /// KL summed over the rows, per latent dimension.
+    public static func perDimensionSums(mu: UnsafePointer<Float>, logvar: UnsafePointer<Float>, rows: Int, dim: Int) -> [Double] {
         var perDim = [Double](repeating: 0, count: dim)
         perDim.withUnsafeMutableBufferPointer { GaussianLatent.klPerDimension(mu: mu, logvar: logvar, rows: rows, dim: dim, into: $0.baseAddress!) }
+        return perDim
+    }
+
+    /// The clamp is decided by the batch mean per dimension, which a rank holding part of a
+    /// global batch only knows from every rank's sums: `perDimensionSums` are the global
+    /// batch's (totalRows rows), `mu`/`logvar` this rank's `rows` rows, whose gradient is added.
+    public static func apply(perDimensionSums perDim: [Double], totalRows: Int, mu: UnsafePointer<Float>, logvar: UnsafePointer<Float>,
+                             rows: Int, dim: Int, lambda: Double, weight: Float, dmu: UnsafeMutablePointer<Float>,
+                             dlogvar: UnsafeMutablePointer<Float>) -> (clamped: Double, kl: Double) {
         var clamped = 0.0, kl = 0.0
         var active = [Bool](repeating: false, count: dim)
         for j in 0..<dim {
-            let k = perDim[j] / Double(rows)
+            let k = perDim[j] / Double(totalRows)
             kl += k
             clamped += max(lambda, k)
             active[j] = k > lambda
         }
-        let scale = weight / Float(rows)
+        let scale = weight / Float(totalRows)
         for r in 0..<rows {
             for j in 0..<dim where active[j] {
                 let i = r * dim + j

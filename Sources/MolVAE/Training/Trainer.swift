@@ -53,6 +53,16 @@ public final class Trainer {
     public private(set) var state: TrainingState
     public let metrics: MetricsLog?
     public var threads = 1
+    /// The ranks training this model together (data-parallel, docs/SCALING.md): each takes a
+    /// contiguous block of every global batch, gradients and losses are summed over the ranks,
+    /// so every rank takes the same optimiser step. Only a rank with a `directory` writes.
+    public var group: ProcessGroup = .single
+    /// Seconds of the last step spent summing over the ranks (0 in a single process), and
+    /// totals since this trainer was made: steps, their wall time, the time in collectives.
+    public private(set) var lastStepCommunicationSeconds = 0.0
+    public private(set) var communicationSeconds = 0.0
+    public private(set) var communicationSteps = 0
+    public private(set) var stepSeconds = 0.0
 
     public var onStep: ((StepReport) -> Void)?
     public var onEvaluation: ((EvaluationMetrics) -> Void)?
@@ -66,7 +76,7 @@ public final class Trainer {
     var planEpoch = -1
     var stopRequested = false
     var sums = (loss: 0.0, recon: 0.0, kl: 0.0, property: 0.0, steps: 0)
-    let dmu = FloatBuffer(), dlogvar = FloatBuffer(), batchTargets = FloatBuffer()
+    let dmu = FloatBuffer(), dlogvar = FloatBuffer(), batchTargets = FloatBuffer(), gradientSums = FloatBuffer()
     let validityTerm: ValidityTerm?
     /// FCD at each evaluation (`options.fcdSamples`), with the validation set's statistics.
     let fcdEvaluation: FCDEvaluation?
@@ -159,8 +169,13 @@ public final class Trainer {
         let startElapsed = state.elapsedSeconds
         var reason = TrainingStop.finished
         while !finished {
-            if stopRequested || StopSignal.received != 0 { reason = .interrupted; break }
-            if let minutes = options.maxMinutes, Date().timeIntervalSince(started) >= minutes * 60 { reason = .timeLimit; break }
+            var stop = [stopRequested || StopSignal.received != 0 ? 1 : 0, 0]
+            if let minutes = options.maxMinutes, Date().timeIntervalSince(started) >= minutes * 60 { stop[1] = 1 }
+            // Signals and clocks reach the ranks at different moments; they stop together or
+            // their collectives would no longer pair up.
+            if group.isParallel { group.sum(&stop) }
+            if stop[0] > 0 { reason = .interrupted; break }
+            if stop[1] > 0 { reason = .timeLimit; break }
             try step()
             state.elapsedSeconds = startElapsed + Date().timeIntervalSince(started)
             let epochEnd = state.batchInEpoch == 0 && options.evaluateEachEpoch
@@ -183,60 +198,92 @@ public final class Trainer {
     /// One optimisation step on the next batch (a non-finite step is skipped: parameters and
     /// Adam state stay as they were, the batch is consumed).
     public func step() throws {
+        let stepStarted = DispatchTime.now().uptimeNanoseconds
+        defer { stepSeconds += Double(DispatchTime.now().uptimeNanoseconds - stepStarted) / 1e9 }
         let batches = batchPlan(epoch: state.epoch)
-        let rows = batches[state.batchInEpoch]
-        let batch = TokenBatch(sequences: rows.map { train.sequences[$0] })
-        let b = rows.count, lat = model.config.latent
+        let globalRows = batches[state.batchInEpoch]
+        // This rank's block of the global batch; every loss and gradient is averaged over the
+        // global batch, so the ranks' parts sum to what one process computes for the whole.
+        let share = group.contiguousShare(of: globalRows.count)
+        let rows = Array(globalRows[share])
+        let b = rows.count, lat = model.config.latent, total = globalRows.count
         let step = state.step
         model.zeroGradients()
         propertyHead?.parameters.zeroGrad()
-        model.wordDropout = options.wordDropout > 0 ? WordDropout(probability: options.wordDropout, seed: state.seed, step: UInt64(step)) : nil
-        let loss = model.forward(batch, epsilon: .random(seed: state.seed, step: UInt64(step)))
-        model.wordDropout = nil
         let klWeight = options.beta * options.klAnnealing.factor(at: step)
-        let dm = dmu.reserve(b * lat), dl = dlogvar.reserve(b * lat)
+        // Loss parts, each this rank's share of the batch mean: recon, KL, property, validity.
+        var parts = [0.0, 0.0, 0.0, 0.0]
+        var klTerm: Double? = nil
+        let dm = dmu.reserve(max(1, b * lat)), dl = dlogvar.reserve(max(1, b * lat))
         dm.update(repeating: 0, count: b * lat)
         dl.update(repeating: 0, count: b * lat)
-        var klTerm = loss.kl
         var modelKLWeight = Float(klWeight)
+        if b > 0 {
+            let batch = TokenBatch(sequences: rows.map { train.sequences[$0] })
+            model.wordDropout = options.wordDropout > 0
+                ? WordDropout(probability: options.wordDropout, seed: state.seed, step: UInt64(step), firstRow: share.lowerBound) : nil
+            let loss = model.forward(batch, epsilon: .random(seed: state.seed, step: UInt64(step), firstRow: share.lowerBound),
+                                     divisor: total)
+            model.wordDropout = nil
+            parts[0] = loss.recon
+            parts[1] = loss.kl
+        }
         if options.freeBits > 0 {
-            klTerm = FreeBits.apply(mu: model.mu.pointer, logvar: model.logvar.pointer, rows: b, dim: lat, lambda: options.freeBits,
-                                    weight: Float(klWeight), dmu: dm, dlogvar: dl).clamped
+            // The clamp depends on the global batch's mean KL per dimension.
+            var perDim = b > 0 ? FreeBits.perDimensionSums(mu: model.mu.pointer, logvar: model.logvar.pointer, rows: b, dim: lat)
+                               : [Double](repeating: 0, count: lat)
+            if group.isParallel { group.sum(&perDim) }
+            klTerm = FreeBits.apply(perDimensionSums: perDim, totalRows: total, mu: model.mu.pointer, logvar: model.logvar.pointer,
+                                    rows: b, dim: lat, lambda: options.freeBits, weight: Float(klWeight), dmu: dm, dlogvar: dl).clamped
             modelKLWeight = 0
         }
-        var propertyLoss = 0.0
-        if let head = propertyHead, !targets.isEmpty {
+        if let head = propertyHead, !targets.isEmpty, b > 0 {
             let k = head.outputs
             let t = batchTargets.reserve(b * k)
             for (r, row) in rows.enumerated() { for j in 0..<k { t[r * k + j] = targets[row * k + j] } }
-            propertyLoss = head.lossAndBackward(mu: model.mu.pointer, targets: t, rows: b, weight: options.propertyWeight, dmu: dm, accumulate: true)
+            // The mean is over the global batch's finite targets; every rank holds all targets.
+            var finite = 0
+            for row in globalRows { for j in 0..<k where targets[row * k + j].isFinite { finite += 1 } }
+            parts[2] = head.lossAndBackward(mu: model.mu.pointer, targets: t, rows: b, weight: options.propertyWeight, dmu: dm,
+                                            accumulate: true, validTargets: finite)
         }
-        model.backward(reconWeight: 1, klWeight: modelKLWeight, muGrad: dm, logvarGrad: dl)
-        var validityLoss = 0.0
+        if b > 0 { model.backward(reconWeight: 1, klWeight: modelKLWeight, muGrad: dm, logvarGrad: dl) }
         if let validityTerm {
-            let outcome = validityTerm.accumulate(model: model, vocabulary: vocabulary, seed: state.seed, step: step)
-            validityLoss = outcome.loss
+            let outcome = validityTerm.accumulate(model: model, vocabulary: vocabulary, seed: state.seed, step: step, group: group)
+            parts[3] = outcome.loss
             validityCounts.kept += outcome.kept
             validityCounts.drawn += outcome.drawn
         }
+        lastStepCommunicationSeconds = 0
+        if group.isParallel {
+            let before = group.communicationSeconds
+            sumGradientsOverRanks()
+            group.sum(&parts)
+            lastStepCommunicationSeconds = group.communicationSeconds - before
+            communicationSeconds += lastStepCommunicationSeconds
+            communicationSteps += 1
+        }
+        let loss = (recon: parts[0], kl: parts[1])
+        let propertyLoss = parts[2], validityLoss = parts[3]
+        let klPart = klTerm ?? loss.kl
         afterBackward?(step)
         let norm = clipGradientNorm(allParameters, maxNorm: options.clipNorm)
-        let total = loss.recon + klWeight * klTerm + Double(options.propertyWeight) * propertyLoss
+        let objective = loss.recon + klWeight * klPart + Double(options.propertyWeight) * propertyLoss
             + Double(options.validityWeight ?? 0) * validityLoss
-        let ok = total.isFinite && norm.isFinite
+        let ok = objective.isFinite && norm.isFinite
         if ok {
             if let schedule = options.learningRateSchedule { optimizer.learningRate = schedule.rate(at: step) }
             optimizer.update()
             state.consecutiveFailures = 0
-            sums.loss += total; sums.recon += loss.recon; sums.kl += loss.kl; sums.property += propertyLoss; sums.steps += 1
+            sums.loss += objective; sums.recon += loss.recon; sums.kl += loss.kl; sums.property += propertyLoss; sums.steps += 1
         } else {
             state.consecutiveFailures += 1
             state.skippedSteps += 1
-            onWarning?("step \(step): skipped (loss \(total), gradient norm \(norm)); parameters unchanged "
+            onWarning?("step \(step): skipped (loss \(objective), gradient norm \(norm)); parameters unchanged "
                        + "(\(state.consecutiveFailures) in a row)")
         }
         state.step += 1
-        state.moleculesSeen += b
+        state.moleculesSeen += total
         state.batchInEpoch += 1
         let batchesInEpoch = batches.count
         if state.batchInEpoch >= batchesInEpoch {
@@ -244,8 +291,8 @@ public final class Trainer {
             state.epoch += 1
         }
         onStep?(StepReport(step: state.step, epoch: state.epoch, batchInEpoch: state.batchInEpoch, batchesInEpoch: batchesInEpoch,
-                           loss: total, recon: loss.recon, kl: loss.kl, property: propertyLoss, klWeight: klWeight,
-                           gradientNorm: norm, molecules: b, skipped: !ok))
+                           loss: objective, recon: loss.recon, kl: loss.kl, property: propertyLoss, klWeight: klWeight,
+                           gradientNorm: norm, molecules: total, skipped: !ok))
         if state.consecutiveFailures >= options.maxConsecutiveFailures {
             var path: String? = nil
             if let p = checkpointPath, FileManager.default.fileExists(atPath: p) { path = p }
@@ -257,9 +304,11 @@ public final class Trainer {
     /// when the validation ELBO improved).
     @discardableResult
     public func evaluateAndRecord() throws -> EvaluationMetrics {
+        try checkRanksHoldSameParameters()
         var m = Evaluation.evaluate(model: model, propertyHead: propertyHead, standardisation: standardisation, valid: valid,
                                     vocabulary: vocabulary, batchSize: options.batchSize, seed: state.seed,
-                                    priorSamples: options.priorSamples, maxSampleSteps: options.maxSampleSteps, threads: threads)
+                                    priorSamples: options.priorSamples, maxSampleSteps: options.maxSampleSteps, threads: threads,
+                                    group: group)
         m.step = state.step
         m.epoch = state.epoch
         m.elapsedSeconds = state.elapsedSeconds

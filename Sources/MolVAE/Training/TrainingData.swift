@@ -71,27 +71,52 @@ public enum TrainingDataPreparation {
     /// Like properties(of:), cached in a safetensors file keyed by the data file's sha256 and a
     /// digest of the sequences: a rerun on the same data reads the cache instead of recomputing.
     /// Returns the values and whether they came from the cache.
+    ///
+    /// Over several ranks (`group`), only rank 0 reads and writes the cache and tells the others
+    /// what it found; when scoring is needed each rank scores an interleaved share.
     public static func cachedProperties(of sequences: [[Int32]], dataPath: String, vocabulary: Vocabulary,
-                                        cachePath: String, threads: Int) throws -> (values: [Float], cached: Bool) {
-        let fileSHA = dataPath == "-" ? "stdin" : try SHA256.hexDigest(ofFileAt: dataPath)
-        var digest = SHA256()
-        for s in sequences {
-            s.withUnsafeBytes { digest.update($0) }
-            withUnsafeBytes(of: Int32(-1)) { digest.update($0) }
+                                        cachePath: String, threads: Int, group: ProcessGroup = .single) throws -> (values: [Float], cached: Bool) {
+        var fileSHA = "", key = ""
+        var hit: [Float]? = nil
+        if group.isRoot {
+            fileSHA = dataPath == "-" ? "stdin" : try SHA256.hexDigest(ofFileAt: dataPath)
+            key = sequencesDigest(sequences, vocabulary: vocabulary)
+            if let file = try? SafeTensors.read(from: cachePath), file.metadata["molvae.data_sha256"] == fileSHA,
+               file.metadata["molvae.sequences_sha256"] == key, let t = try? file.tensor("properties"),
+               t.values.count == sequences.count * 3 {
+                hit = t.values
+            }
         }
-        for t in vocabulary.tokens { digest.update(Array(t.utf8) + [0]) }
-        let key = digest.hexDigest()
-        if let file = try? SafeTensors.read(from: cachePath), file.metadata["molvae.data_sha256"] == fileSHA,
-           file.metadata["molvae.sequences_sha256"] == key, let t = try? file.tensor("properties"),
-           t.values.count == sequences.count * 3 {
-            return (t.values, true)
+        if group.isParallel {
+            let found = group.broadcast(hit.map { v in v.withUnsafeBytes { [1] + Array($0) } } ?? [0])
+            if found[0] == 1 { hit = found.dropFirst().withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
         }
-        let values = properties(of: sequences, vocabulary: vocabulary, threads: threads)
+        if let hit { return (hit, true) }
+        let values: [Float]
+        if group.isParallel {
+            let mine = group.interleavedShare(of: sequences.count).map { sequences[$0] }
+            values = group.allGatherInterleaved(properties(of: mine, vocabulary: vocabulary, threads: threads), width: 3)
+        } else {
+            values = properties(of: sequences, vocabulary: vocabulary, threads: threads)
+        }
+        guard group.isRoot else { return (values, false) }
         var file = SafeTensors()
         file.add("properties", shape: [sequences.count, 3], values: values)
         file.metadata = ["molvae.format": "property-cache-1", "molvae.data_sha256": fileSHA, "molvae.sequences_sha256": key,
                          "molvae.data_path": dataPath, "molvae.columns": "logp,qed,sa"]
         try file.write(to: cachePath)
         return (values, false)
+    }
+
+    /// SHA-256 of token sequences and the vocabulary: what the property cache is keyed by, and
+    /// what ranks compare to be sure they train on the same molecules.
+    public static func sequencesDigest(_ sequences: [[Int32]], vocabulary: Vocabulary) -> String {
+        var digest = SHA256()
+        for s in sequences {
+            s.withUnsafeBytes { digest.update($0) }
+            withUnsafeBytes(of: Int32(-1)) { digest.update($0) }
+        }
+        for t in vocabulary.tokens { digest.update(Array(t.utf8) + [0]) }
+        return digest.hexDigest()
     }
 }

@@ -19,28 +19,36 @@ struct ValidityTerm {
         var drawn = 0
     }
 
-    /// Adds weight · d(mean CE of the valid samples) to the decoder's gradients.
-    func accumulate(model: SmilesVAE, vocabulary: Vocabulary, seed: UInt64, step: Int) -> Outcome {
+    /// Adds weight · d(mean CE of the valid samples) to the decoder's gradients. Over several
+    /// ranks each draws and decodes a contiguous block of the samples (sample i keeps its
+    /// streams), the mean is over every rank's kept molecules, and `loss` is this rank's part of
+    /// it (the parts sum to the mean); `kept` and `drawn` are the totals over the ranks.
+    func accumulate(model: SmilesVAE, vocabulary: Vocabulary, seed: UInt64, step: Int, group: ProcessGroup = .single) -> Outcome {
         let lat = model.config.latent, maxTokens = model.config.maxTokens
-        var latents = [Float](repeating: 0, count: samples * lat)
-        for i in 0..<samples {
+        let share = group.contiguousShare(of: samples)
+        let count = share.count
+        var latents = [Float](repeating: 0, count: count * lat)
+        for (k, i) in share.enumerated() {
             var rng = CounterRNG(seed: seed ^ 0x7A11_D000, stream: (UInt64(step) << 20) ^ UInt64(i))
-            for j in 0..<lat { latents[i * lat + j] = rng.nextNormal() }
+            for j in 0..<lat { latents[k * lat + j] = rng.nextNormal() }
         }
-        let result = model.sample(latents: latents, count: samples, maxSteps: maxTokens + 1, seed: seed ^ 0x7A11_D000,
-                                  rowOffset: step * samples, syntaxMask: mask)
-        let smiles = result.sequences.map { (try? vocabulary.decode($0)) ?? "" }
-        let canonical = MoleculeCanonicaliser.canonical(smiles)
         var kept: [[Int32]] = [], keptLatents: [Float] = []
-        for i in 0..<samples where result.finished[i] && canonical[i] != nil && !result.sequences[i].isEmpty
-            && result.sequences[i].count <= maxTokens {
-            kept.append(result.sequences[i])
-            keptLatents.append(contentsOf: latents[(i * lat)..<((i + 1) * lat)])
+        if count > 0 {
+            let result = model.sample(latents: latents, count: count, maxSteps: maxTokens + 1, seed: seed ^ 0x7A11_D000,
+                                      rowOffset: step * samples + share.lowerBound, syntaxMask: mask)
+            let smiles = result.sequences.map { (try? vocabulary.decode($0)) ?? "" }
+            let canonical = MoleculeCanonicaliser.canonical(smiles)
+            for i in 0..<count where result.finished[i] && canonical[i] != nil && !result.sequences[i].isEmpty
+                && result.sequences[i].count <= maxTokens {
+                kept.append(result.sequences[i])
+                keptLatents.append(contentsOf: latents[(i * lat)..<((i + 1) * lat)])
+            }
         }
+        let keptTotal = group.isParallel ? group.sum(kept.count) : kept.count
         var outcome = Outcome(drawn: samples)
+        outcome.kept = keptTotal
         guard !kept.isEmpty else { return outcome }
-        outcome.kept = kept.count
-        outcome.loss = model.decoderLossAndBackward(TokenBatch(sequences: kept), latents: keptLatents, weight: weight)
+        outcome.loss = model.decoderLossAndBackward(TokenBatch(sequences: kept), latents: keptLatents, weight: weight, divisor: keptTotal)
         return outcome
     }
 }
