@@ -70,6 +70,12 @@ struct TrainCommand: ParsableCommand {
     var validityWeight: Float = 0
     @Option(help: "Prior samples per step of the validity term.")
     var validitySamples = 64
+    @Option(help: "Weight of the prior-decoding term; 0 = off. Each step the first --prior-decoding-samples molecules of the batch are also decoded (teacher-forced) from points drawn from the prior independently of them, and the decoder is trained on that: the ELBO whose posterior is the prior itself, so the decoder learns to write molecules like the data wherever z carries none. Rewards no property of samples. docs/MODEL.md section 10.")
+    var priorDecodingWeight: Float = 0
+    @Option(help: "Molecules per step of the prior-decoding term (the first ones of each batch).")
+    var priorDecodingSamples = 64
+    @Option(name: .customLong("init"), help: "Start from this model file's weights (and its property head and vocabulary) with a fresh optimiser at step 0, instead of a random initialisation: to fine-tune a trained model with other options. Size options are taken from the file.")
+    var initModel: String?
     @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
     var lrSchedule = "constant"
     @Option(help: "Warm-up steps of the cosine schedule.")
@@ -132,6 +138,8 @@ struct TrainCommand: ParsableCommand {
         guard bestBy == "elbo" || evalFCD > 0 else { throw ValidationError("--best-by fcd needs --eval-fcd N") }
         guard lrWarmup >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }
         guard (0...1).contains(wordDropout) else { throw ValidationError("--word-dropout must be between 0 and 1") }
+        guard priorDecodingWeight >= 0, priorDecodingSamples > 0 else { throw ValidationError("--prior-decoding-weight must be non-negative and --prior-decoding-samples positive") }
+        if initModel != nil && resume { throw ValidationError("--init starts a new run from a model file; --resume continues a checkpoint: give one of them") }
         guard validityWeight >= 0, validitySamples > 0 else { throw ValidationError("--validity-weight must be non-negative and --validity-samples positive") }
         guard (0..<1).contains(validFraction) else { throw ValidationError("--valid-fraction must be in [0, 1)") }
         guard ["linear", "sigmoid", "cyclical"].contains(anneal) else { throw ValidationError("--anneal must be linear, sigmoid or cyclical") }
@@ -180,6 +188,10 @@ struct TrainCommand: ParsableCommand {
         var vocabulary: Vocabulary
         var sequences: [[Int32]]
         var validSequences: [[Int32]]?
+        /// The model file of --init, with its property head when it has one.
+        typealias Initial = (model: SmilesVAE, head: (head: PropertyHead, standardisation: PropertyStandardisation)?)
+        var initial: Initial?
+        var maxLength: Int
     }
 
     func readInputs(group: ProcessGroup) throws -> Inputs {
@@ -192,12 +204,32 @@ struct TrainCommand: ParsableCommand {
         if !resume, group.isRoot, FileManager.default.fileExists(atPath: checkpointPath) {
             throw CommandFailure("\(checkpointPath) exists: add --resume to continue it, or choose another --out")
         }
-        // Vocabulary: the checkpoint's when resuming (a different --vocab is a mismatch).
+        // A run started from a model file takes its vocabulary and its length limit.
+        var initial: Inputs.Initial?
+        var initialVocabulary: [String]?
+        var maxLength = self.maxLength
+        if let initModel {
+            let loaded = try SmilesVAE.loadWithPropertyHead(from: initModel)
+            initialVocabulary = loaded.vocabulary
+            let head = loaded.propertyHead.flatMap { h in loaded.standardisation.map { (head: h, standardisation: $0) } }
+            initial = (loaded.model, head)
+            if maxLength != loaded.model.config.maxTokens {
+                log("train: --init \(initModel) reads at most \(loaded.model.config.maxTokens) tokens; --max-length set to that")
+                maxLength = loaded.model.config.maxTokens
+            }
+            if let vocab, try Vocabulary.load(path: vocab).tokens != loaded.vocabulary {
+                throw CommandFailure("--vocab \(vocab) differs from the vocabulary of --init \(initModel); leave --vocab out to use the model's")
+            }
+        }
+        // Vocabulary: the checkpoint's when resuming (a different --vocab is a mismatch), the
+        // model file's with --init.
         let vocabulary: Vocabulary
         if let vocab {
             vocabulary = try Vocabulary.load(path: vocab)
         } else if let checkpoint {
             vocabulary = try Vocabulary(tokens: checkpoint.vocabulary)
+        } else if let initialVocabulary {
+            vocabulary = try Vocabulary(tokens: initialVocabulary)
         } else {
             vocabulary = try Vocabulary.build(fromCorpusAt: data)
         }
@@ -205,7 +237,8 @@ struct TrainCommand: ParsableCommand {
         let validSequences = try valid.map {
             try TrainingDataPreparation.sequences(path: $0, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown)
         }
-        return Inputs(checkpoint: checkpoint, vocabulary: vocabulary, sequences: all, validSequences: validSequences)
+        return Inputs(checkpoint: checkpoint, vocabulary: vocabulary, sequences: all, validSequences: validSequences,
+                      initial: initial, maxLength: maxLength)
     }
 
     /// What the ranks must share: every option but --threads (a rank may have other cores) and
@@ -288,6 +321,8 @@ struct TrainCommand: ParsableCommand {
         options.wordDropout = wordDropout
         options.validityWeight = validityWeight > 0 ? validityWeight : nil
         options.validitySamples = validityWeight > 0 ? validitySamples : nil
+        options.priorDecodingWeight = priorDecodingWeight > 0 ? priorDecodingWeight : nil
+        options.priorDecodingSamples = priorDecodingWeight > 0 ? priorDecodingSamples : nil
         options.propertyWeight = propertyWeight
         options.clipNorm = clip
         options.seed = checkpoint?.state.seed ?? seed
@@ -299,7 +334,7 @@ struct TrainCommand: ParsableCommand {
         options.fcdSamples = evalFCD > 0 ? evalFCD : nil
         options.bestByFCD = bestBy == "fcd" ? true : nil
         options.evaluateEvery = evalEvery > 0 ? evalEvery : nil
-        options.maxSampleSteps = maxLength + 1
+        options.maxSampleSteps = inputs!.maxLength + 1
 
         var config = VAEConfig(vocabSize: vocabulary.count)
         config.latent = latent
@@ -311,8 +346,8 @@ struct TrainCommand: ParsableCommand {
         config.pooling = PoolingKind(rawValue: pooling)!
         config.dense = dense
         config.maxBatch = batch
-        config.maxTokens = maxLength
-        let model = try checkpoint?.model ?? SmilesVAE(config: config, seed: seed)
+        config.maxTokens = inputs!.maxLength
+        let model = try checkpoint?.model ?? inputs!.initial?.model ?? SmilesVAE(config: config, seed: seed)
         if let checkpoint, checkpoint.model.config.latent != latent || checkpoint.model.config.hidden != hidden
             || checkpoint.model.config.layers != layers {
             log("train: resuming with the checkpoint's architecture (latent \(checkpoint.model.config.latent), hidden "
@@ -320,7 +355,8 @@ struct TrainCommand: ParsableCommand {
         }
         // Only rank 0 writes (checkpoints, best/last, metrics, curves).
         let trainer = try Trainer(model: model, vocabulary: vocabulary, train: train, valid: validData, options: options,
-                                  directory: group.isRoot ? out : nil, resumeFrom: checkpoint)
+                                  directory: group.isRoot ? out : nil, resumeFrom: checkpoint,
+                                  initialPropertyHead: inputs!.initial?.head)
         trainer.threads = threads
         trainer.group = group
         let progress = TrainProgress(trainer: trainer, terminal: isatty(2) != 0, silent: !group.isRoot)

@@ -78,6 +78,7 @@ public final class Trainer {
     var sums = (loss: 0.0, recon: 0.0, kl: 0.0, property: 0.0, steps: 0)
     let dmu = FloatBuffer(), dlogvar = FloatBuffer(), batchTargets = FloatBuffer(), gradientSums = FloatBuffer()
     let validityTerm: ValidityTerm?
+    let priorDecodingTerm: PriorDecodingTerm?
     /// FCD at each evaluation (`options.fcdSamples`), with the validation set's statistics.
     let fcdEvaluation: FCDEvaluation?
     /// Kept / drawn prior samples of the validity term since the last evaluation.
@@ -89,7 +90,7 @@ public final class Trainer {
     /// A new run (checkpoint nil) or a resumed one. The model must match the vocabulary.
     public init(model: SmilesVAE, vocabulary: Vocabulary, train: TrainingData, valid: TrainingData,
                 options: TrainingOptions, directory: String?, resumeFrom checkpoint: Checkpoint? = nil,
-                chemnet: ChemNet? = nil) throws {
+                chemnet: ChemNet? = nil, initialPropertyHead: (head: PropertyHead, standardisation: PropertyStandardisation)? = nil) throws {
         self.vocabulary = vocabulary
         self.train = train
         self.valid = valid
@@ -107,7 +108,11 @@ public final class Trainer {
             state = checkpoint.state
         } else {
             self.model = model
-            if options.propertyWeight > 0 {
+            if options.propertyWeight > 0, let initial = initialPropertyHead, initial.head.latent == model.config.latent {
+                // A run started from a model file keeps its head (and the scale it was trained on).
+                propertyHead = initial.head
+                standardisation = initial.standardisation
+            } else if options.propertyWeight > 0 {
                 propertyHead = PropertyHead(latent: model.config.latent, hidden: options.propertyHidden, seed: options.seed)
                 standardisation = PropertyStandardisation.fit(train.properties, hidden: options.propertyHidden)
             } else {
@@ -128,6 +133,11 @@ public final class Trainer {
             validityTerm = ValidityTerm(samples: options.validitySamples ?? 64, weight: w, mask: SMILESSyntaxMask(vocabulary: vocabulary))
         } else {
             validityTerm = nil
+        }
+        if let w = options.priorDecodingWeight, w > 0 {
+            priorDecodingTerm = PriorDecodingTerm(samples: options.priorDecodingSamples ?? 64, weight: w)
+        } else {
+            priorDecodingTerm = nil
         }
         if let n = options.fcdSamples, n > 0 {
             let network = try chemnet ?? ChemNet.bundled()
@@ -211,8 +221,9 @@ public final class Trainer {
         model.zeroGradients()
         propertyHead?.parameters.zeroGrad()
         let klWeight = options.beta * options.klAnnealing.factor(at: step)
-        // Loss parts, each this rank's share of the batch mean: recon, KL, property, validity.
-        var parts = [0.0, 0.0, 0.0, 0.0]
+        // Loss parts, each this rank's share of the batch mean: recon, KL, property, validity,
+        // prior decoding.
+        var parts = [0.0, 0.0, 0.0, 0.0, 0.0]
         var klTerm: Double? = nil
         let dm = dmu.reserve(max(1, b * lat)), dl = dlogvar.reserve(max(1, b * lat))
         dm.update(repeating: 0, count: b * lat)
@@ -254,6 +265,10 @@ public final class Trainer {
             validityCounts.kept += outcome.kept
             validityCounts.drawn += outcome.drawn
         }
+        if let priorDecodingTerm {
+            parts[4] = priorDecodingTerm.accumulate(model: model, sequences: globalRows.prefix(priorDecodingTerm.samples).map { train.sequences[$0] },
+                                                    seed: state.seed, step: step, group: group)
+        }
         lastStepCommunicationSeconds = 0
         if group.isParallel {
             let before = group.communicationSeconds
@@ -264,12 +279,12 @@ public final class Trainer {
             communicationSteps += 1
         }
         let loss = (recon: parts[0], kl: parts[1])
-        let propertyLoss = parts[2], validityLoss = parts[3]
+        let propertyLoss = parts[2], validityLoss = parts[3], priorDecodingLoss = parts[4]
         let klPart = klTerm ?? loss.kl
         afterBackward?(step)
         let norm = clipGradientNorm(allParameters, maxNorm: options.clipNorm)
         let objective = loss.recon + klWeight * klPart + Double(options.propertyWeight) * propertyLoss
-            + Double(options.validityWeight ?? 0) * validityLoss
+            + Double(options.validityWeight ?? 0) * validityLoss + Double(options.priorDecodingWeight ?? 0) * priorDecodingLoss
         let ok = objective.isFinite && norm.isFinite
         if ok {
             if let schedule = options.learningRateSchedule { optimizer.learningRate = schedule.rate(at: step) }

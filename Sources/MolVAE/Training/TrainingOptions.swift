@@ -16,6 +16,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Optional so that checkpoints written before it existed still decode.
     public var validityWeight: Float?
     public var validitySamples: Int?
+    /// Weight of the prior-decoding term (nil or 0: off): each step the first
+    /// `priorDecodingSamples` molecules of the batch are decoded from prior draws independent of
+    /// them (`PriorDecodingTerm`). Optional so that older checkpoints still decode.
+    public var priorDecodingWeight: Float?
+    public var priorDecodingSamples: Int?
     /// Weight of the property head's MSE; 0 trains no head.
     public var propertyWeight: Float = 1
     public var propertyHidden = 64
