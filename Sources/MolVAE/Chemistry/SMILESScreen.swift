@@ -28,6 +28,10 @@ public enum SMILESScreen {
         return value
     }()
 
+    /// The longest string RDKit is given, in bytes: no molecule under the atom limit needs
+    /// more, and a long run of ring-closure digits (`C1111…`) kept RDKit busy for minutes.
+    public static let maximumLength = 20_000
+
     /// Why a string is refused before parsing.
     public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         /// A character that SMILES never contains (whitespace, control, non-ASCII); `position`
@@ -35,6 +39,8 @@ public enum SMILESScreen {
         case foreignCharacter(Character, position: Int)
         /// More atoms than the limit for RDKit work.
         case tooManyAtoms(count: Int, limit: Int)
+        /// More bytes than ``maximumLength``.
+        case tooLong(bytes: Int, limit: Int)
 
         public var description: String {
             switch self {
@@ -51,6 +57,8 @@ public enum SMILESScreen {
                 return "\(what) (\(scalars)) at position \(position) is not SMILES syntax"
             case let .tooManyAtoms(count, limit):
                 return "\(count) atoms, over the limit of \(limit) for RDKit work (set \(maximumAtomsVariable) to raise it)"
+            case let .tooLong(bytes, limit):
+                return "SMILES longer than \(limit) bytes (\(bytes))"
             }
         }
     }
@@ -58,6 +66,7 @@ public enum SMILESScreen {
     /// The first reason `smiles` must not reach RDKit, or nil when it may.
     public static func rejection(of smiles: String, maximumAtoms: Int = maximumAtoms) -> Rejection? {
         if let foreign = firstForeignCharacter(in: smiles) { return foreign }
+        if smiles.utf8.count > maximumLength { return .tooLong(bytes: smiles.utf8.count, limit: maximumLength) }
         let atoms = atomCount(smiles)
         return atoms > maximumAtoms ? .tooManyAtoms(count: atoms, limit: maximumAtoms) : nil
     }
