@@ -42,6 +42,8 @@ struct CorpusCommand: ParsableCommand {
         guard (0...1).contains(validFraction) else { throw ValidationError("--valid-fraction must be between 0 and 1") }
         guard maxLength >= 0 else { throw ValidationError("--max-length must be 0 (no limit) or positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        let written = ["train.smi", "valid.smi", "summary.json"].map { ("--out", Optional(out + "/" + $0)) }
+        try refusePathClashes(inputs: [("--data", data)], outputs: written)
     }
 
     func run() throws {

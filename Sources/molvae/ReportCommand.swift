@@ -72,6 +72,9 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard guacamolSamples >= 1 else { throw ValidationError("--guacamol-samples must be at least 1") }
+        try refusePathClashes(inputs: [("--generated", generated), ("--train", train), ("--test", test),
+                                       ("--test-scaffolds", testScaffolds), ("--chemnet", chemnet)],
+                              outputs: [("--out", out), ("--html", html)])
     }
 
     func run() throws {
