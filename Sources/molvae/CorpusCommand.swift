@@ -29,8 +29,8 @@ struct CorpusCommand: ParsableCommand {
     @Option(help: "Drop SMILES longer than this many tokens; 0 for no limit.")
     var maxLength = 120
 
-    @Option(help: "Fraction of molecules for the validation split.")
-    var validFraction = 0.1
+    @Option(help: "Fraction of molecules for the validation split (the same default as train's hold-out).")
+    var validFraction = 0.05
 
     @Option(help: "Seed of the train/validation split.")
     var seed: UInt64 = 0

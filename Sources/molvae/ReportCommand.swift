@@ -58,7 +58,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("guacamol-seed"), help: "Seed of the training-set draw (GuacaMol's NumPy seed; 42 as GuacaMol).")
     var guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed
 
-    @Option(name: .long, help: "Worker threads (default: all cores).")
+    @Option(name: .long, help: "Worker threads; the default is this machine's core count.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(name: .customLong("no-fcd"), help: "Skip FCD (ChemNet features cost about 1 s per 1,000 molecules on 2 cores).")
