@@ -56,6 +56,11 @@ import Testing
         let records = try SMILESReader.readAll(path: path)
         #expect(records.count == 2_000)
         #expect(records[5].smiles == "CCCCCCO")
+        // Bytes that are gzip already are stored as they are, never compressed twice.
+        try AtomicFile.write(bytes, to: path + ".copy.gz")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path + ".copy.gz")) == bytes)
+        try AtomicFile.write("CCO\n", to: path + ".text.gz")
+        #expect(try SMILESReader.readAll(path: path + ".text.gz").map(\.smiles) == ["CCO"])
         // Plain names stay plain.
         try AtomicFile.write("CCO\n", to: path + ".smi")
         #expect(try String(contentsOfFile: path + ".smi", encoding: .utf8) == "CCO\n")

@@ -25,7 +25,9 @@ public final class AtomicFileWriter {
     /// Whether a file with this name is written gzip-compressed.
     public static func compresses(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }
 
-    public init(path: String) throws {
+    /// Opens a temporary file beside `path`; `compress` nil means compress when the name ends
+    /// in `.gz`.
+    public init(path: String, compress: Bool? = nil) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
@@ -40,7 +42,7 @@ public final class AtomicFileWriter {
             throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
         }
         signalSlot = mk_temporary_file_register(temporaryPath)
-        if Self.compresses(path) {
+        if compress ?? Self.compresses(path) {
             let zlibDescriptor = dup(descriptor)
             guard zlibDescriptor >= 0, let compressed = gzdopen(zlibDescriptor, "wb") else {
                 let reason = String(cString: strerror(errno))
