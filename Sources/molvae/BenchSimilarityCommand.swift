@@ -18,7 +18,7 @@ struct BenchSimilarity: ParsableCommand {
 
     @Option(help: "Generated SMILES file.") var generated: String
     @Option(help: "Reference SMILES file (the MOSES test set).") var reference: String
-    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads; the default is this machine's core count.") var threads = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
         let clock = ContinuousClock()

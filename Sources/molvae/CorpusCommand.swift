@@ -29,8 +29,8 @@ struct CorpusCommand: ParsableCommand {
     @Option(help: "Drop SMILES longer than this many tokens; 0 for no limit.")
     var maxLength = 120
 
-    @Option(help: "Fraction of molecules for the validation split.")
-    var validFraction = 0.1
+    @Option(help: "Fraction of molecules for the validation split (the same default as train's hold-out).")
+    var validFraction = 0.05
 
     @Option(help: "Seed of the train/validation split.")
     var seed: UInt64 = 0
@@ -42,6 +42,8 @@ struct CorpusCommand: ParsableCommand {
         guard (0...1).contains(validFraction) else { throw ValidationError("--valid-fraction must be between 0 and 1") }
         guard maxLength >= 0 else { throw ValidationError("--max-length must be 0 (no limit) or positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        let written = ["train.smi", "valid.smi", "summary.json"].map { ("--out", Optional(out + "/" + $0)) }
+        try refusePathClashes(inputs: [("--data", data)], outputs: written)
     }
 
     func run() throws {

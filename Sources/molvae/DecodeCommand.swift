@@ -55,6 +55,7 @@ struct DecodeCommand: ParsableCommand {
         guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be a positive number, e.g. 1 or 0.7") }
         if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
         if topK != nil && (greedy || beam != nil) { throw ValidationError("--top-k applies to --tries only") }
+        try refusePathClashes(inputs: [("--latents", latents), ("--model", options.model)], outputs: [("--out", options.out)])
     }
 
     var strategy: DecodingStrategy {

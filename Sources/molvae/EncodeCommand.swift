@@ -45,6 +45,8 @@ struct EncodeCommand: ParsableCommand {
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        try refusePathClashes(inputs: [("--input", input), ("--model", options.model)],
+                              outputs: [("--out", options.out), ("--failures", failures)])
     }
 
     func run() throws {

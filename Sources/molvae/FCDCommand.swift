@@ -24,7 +24,7 @@ struct FCDCommand: ParsableCommand {
     @Argument(help: "Reference SMILES.")
     var reference: String
 
-    @Option(name: .long, help: "Worker threads (default: all cores).")
+    @Option(name: .long, help: "Worker threads; the default is this machine's core count.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "ChemNet weights (default: the bundled Data/chemnet-v0.13.safetensors).")

@@ -55,6 +55,7 @@ struct InterpolateCommand: ParsableCommand {
             throw ValidationError("--steps must be between 2 and 1000: the path includes both endpoints, e.g. --steps 10")
         }
         guard (1...10_000).contains(tries) else { throw ValidationError("--tries must be between 1 (one decoding per point) and 10000") }
+        try refusePathClashes(inputs: [("--model", options.model)], outputs: [("--out", options.out), ("--svg", svg)])
     }
 
     func run() throws {

@@ -53,6 +53,7 @@ struct LatentMapCommand: ParsableCommand {
         }
         guard n >= 2 else { throw ValidationError("--n must be at least 2: principal components need two molecules") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try refusePathClashes(inputs: [("--input", input), ("--model", model)], outputs: [("--out", out), ("--csv", csv)])
     }
 
     func run() throws {

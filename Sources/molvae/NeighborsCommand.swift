@@ -48,6 +48,7 @@ struct NeighborsCommand: ParsableCommand {
         if let tries, tries < n {
             throw ValidationError("--tries \(tries) is below --n \(n): each decoded point yields at most one neighbour")
         }
+        try refusePathClashes(inputs: [("--model", options.model)], outputs: [("--out", options.out)])
     }
 
     func run() throws {

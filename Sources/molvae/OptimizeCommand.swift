@@ -159,6 +159,8 @@ struct OptimizeCommand: ParsableCommand {
         guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be a positive number") }
         guard referenceCount >= 1, referenceTop >= 1 else { throw ValidationError("--reference-count and --reference-top must be at least 1") }
         if let problem = try settings().validationError() { throw ValidationError(problem) }
+        try refusePathClashes(inputs: [("--input", input), ("--reference", reference), ("--model", model)],
+                              outputs: [("--out", out), ("--summary", summary)])
     }
 
     func settings() throws -> SearchSettings {

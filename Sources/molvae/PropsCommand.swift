@@ -31,6 +31,7 @@ struct PropsCommand: ParsableCommand {
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
+        try refusePathClashes(inputs: [("INPUT", input)], outputs: [("--out", out)])
     }
 
     func run() throws {

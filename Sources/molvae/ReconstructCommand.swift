@@ -53,6 +53,8 @@ struct ReconstructCommand: ParsableCommand {
         if let beam, beam < 1 { throw ValidationError("--beam must be at least 1") }
         if let n, n < 1 { throw ValidationError("--n must be at least 1") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        try refusePathClashes(inputs: [("--input", input), ("--model", options.model)],
+                              outputs: [("--out", options.out), ("--summary", summary)])
     }
 
     func run() throws {

@@ -58,7 +58,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("guacamol-seed"), help: "Seed of the training-set draw (GuacaMol's NumPy seed; 42 as GuacaMol).")
     var guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed
 
-    @Option(name: .long, help: "Worker threads (default: all cores).")
+    @Option(name: .long, help: "Worker threads (the default is this machine's core count, divided among the ranks under mpirun).")
     var threads: Int = defaultThreads
 
     @Flag(name: .customLong("no-fcd"), help: "Skip FCD (ChemNet features cost about 1 s per 1,000 molecules on 2 cores).")
@@ -72,6 +72,9 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard guacamolSamples >= 1 else { throw ValidationError("--guacamol-samples must be at least 1") }
+        try refusePathClashes(inputs: [("--generated", generated), ("--train", train), ("--test", test),
+                                       ("--test-scaffolds", testScaffolds), ("--chemnet", chemnet)],
+                              outputs: [("--out", out), ("--html", html)])
     }
 
     func run() throws {

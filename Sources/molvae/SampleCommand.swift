@@ -71,6 +71,7 @@ struct SampleCommand: ParsableCommand {
         } else if maxTries != nil {
             throw ValidationError("--max-tries only applies with --unique-valid N")
         }
+        try refusePathClashes(inputs: [("--train", train), ("--model", options.model)], outputs: [("--out", options.out)])
     }
 
     func run() throws {

@@ -47,6 +47,8 @@ struct ScoreCommand: ParsableCommand {
         guard referenceSize >= 2 else { throw ValidationError("--reference-size must be at least 2 (a standard deviation needs two values)") }
         guard (0...1000).contains(samples) else { throw ValidationError("--samples must be between 0 (z = mu) and 1000") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        try refusePathClashes(inputs: [("--input", input), ("--reference", reference), ("--model", options.model)],
+                              outputs: [("--out", options.out)])
     }
 
     func run() throws {

@@ -38,8 +38,8 @@ struct TrainCommand: ParsableCommand {
     var maxMinutes: Double?
     @Option(help: "Stop after this many optimisation steps (in total, counting resumed ones).")
     var maxSteps: Int?
-    @Option(help: "Molecules per batch.")
-    var batch = 256
+    @Option(help: "Molecules per batch (default: 256; with --resume, the checkpoint's).")
+    var batch: Int?
     @Option(help: "Adam learning rate.")
     var lr: Float = 1e-3
     @Option(help: "Latent dimensions.")
@@ -88,12 +88,12 @@ struct TrainCommand: ParsableCommand {
     var propertyWeight: Float = 1
     @Option(help: "Gradient clipping: maximum global L2 norm.")
     var clip: Float = 50
-    @Option(help: "Drop (with --skip-unknown) or reject SMILES over this many tokens.")
-    var maxLength = 120
+    @Option(help: "Drop (with --skip-unknown) or reject SMILES over this many tokens (default: 120; with --resume, the checkpoint's).")
+    var maxLength: Int?
     @Flag(help: "Skip molecules with tokens outside the vocabulary or over --max-length instead of failing.")
     var skipUnknown = false
-    @Option(help: "Fraction held out for validation when --valid is not given.")
-    var validFraction = 0.05
+    @Option(help: "Fraction held out for validation when --valid is not given (default: 0.05; with --resume, the checkpoint's).")
+    var validFraction: Double?
     @Option(help: "Write a checkpoint every this many steps (0: only at the end and on a signal).")
     var checkpointEvery = 1000
     @Option(help: "Also evaluate every this many steps (0: only at each epoch end and the finish).")
@@ -104,8 +104,8 @@ struct TrainCommand: ParsableCommand {
     var evalFCD = 0
     @Option(name: .customLong("best-by"), help: "What best.safetensors keeps: elbo (lowest validation ELBO) or fcd (lowest FCD; needs --eval-fcd).")
     var bestBy = "elbo"
-    @Option(help: "Seed of every random stream (initialisation, shuffling, noise, dropout, split).")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of every random stream (initialisation, shuffling, noise, dropout, split) (default: 0; with --resume, the checkpoint's).")
+    var seed: UInt64?
     @Option(help: "Threads (our loops, OpenBLAS and RDKit scoring).")
     var threads = defaultThreads
     @Flag(help: "Continue from OUT/checkpoint.safetensors.")
@@ -115,7 +115,7 @@ struct TrainCommand: ParsableCommand {
         if epochs == nil && maxMinutes == nil && maxSteps == nil {
             throw ValidationError("give --epochs N, --max-minutes M or --max-steps S")
         }
-        guard batch >= 1, latent >= 1, hidden >= 1, layers >= 1, threads >= 1 else {
+        guard (batch ?? 1) >= 1, latent >= 1, hidden >= 1, layers >= 1, threads >= 1 else {
             throw ValidationError("--batch, --latent, --hidden, --layers and --threads must be at least 1")
         }
         guard lr > 0, beta >= 0, klWarmup >= 0, freeBits >= 0, propertyWeight >= 0, clip > 0 else {
@@ -141,8 +141,38 @@ struct TrainCommand: ParsableCommand {
         guard priorDecodingWeight >= 0, priorDecodingSamples > 0 else { throw ValidationError("--prior-decoding-weight must be non-negative and --prior-decoding-samples positive") }
         if initModel != nil && resume { throw ValidationError("--init starts a new run from a model file; --resume continues a checkpoint: give one of them") }
         guard validityWeight >= 0, validitySamples > 0 else { throw ValidationError("--validity-weight must be non-negative and --validity-samples positive") }
-        guard (0..<1).contains(validFraction) else { throw ValidationError("--valid-fraction must be in [0, 1)") }
+        if let validFraction, !(validFraction > 0 && validFraction < 1) {
+            throw ValidationError("--valid-fraction must be above 0 and below 1: training evaluates on held-out molecules "
+                                  + "(give --valid FILE to choose them yourself)")
+        }
         guard ["linear", "sigmoid", "cyclical"].contains(anneal) else { throw ValidationError("--anneal must be linear, sigmoid or cyclical") }
+        if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
+    }
+
+    /// A training file validated and canonicalised (or its cached preparation), with progress
+    /// on standard error and a stop on Ctrl-C/SIGTERM between chunks.
+    func prepare(_ path: String, stem: String, stop: @escaping () -> Bool, writeCache: Bool = true) throws -> PreparedTrainingFile {
+        let progress = ProgressLine(silent: !ProcessGroup.world.isRoot)
+        let prepared = try TrainingFilePreparation.prepare(path: path, threads: threads, cacheStem: stem, writeCache: writeCache,
+                                                           progress: { done in
+            progress.update("train: validating and canonicalising \(path): \(done) molecules, "
+                            + "\(Int(Double(done) / max(progress.elapsed, 1e-9))) molecules/s")
+        }, shouldStop: stop)
+        progress.finish()
+        log("train: \(prepared.record)" + (prepared.fromCache ? " (prepared earlier: \(stem).smi)" : ""))
+        return prepared
+    }
+
+    /// RDKit's logP, QED and SA of each sequence (cached), with progress and a stop between chunks.
+    func properties(of sequences: [[Int32]], path: String, vocabulary: Vocabulary, cachePath: String,
+                    stop: @escaping () -> Bool, group: ProcessGroup) throws -> (values: [Float], cached: Bool) {
+        let progress = ProgressLine(silent: !group.isRoot)
+        defer { progress.finish() }
+        return try TrainingDataPreparation.cachedProperties(of: sequences, dataPath: path, vocabulary: vocabulary, cachePath: cachePath,
+                                                            threads: threads, group: group, progress: { done in
+            progress.update("train: RDKit properties of \(path): \(done) of \(sequences.count) molecules, "
+                            + "\(Int(Double(done) / max(progress.elapsed, 1e-9))) molecules/s")
+        }, shouldStop: stop)
     }
 
     /// "32,64,128" -> [32, 64, 128]; nil unless every part is a positive integer.
@@ -188,10 +218,17 @@ struct TrainCommand: ParsableCommand {
         var vocabulary: Vocabulary
         var sequences: [[Int32]]
         var validSequences: [[Int32]]?
+        /// How --data (and --valid) were validated and canonicalised, for the model's metadata.
+        var preparation: [String: DataPreparationRecord]
         /// The model file of --init, with its property head when it has one.
         typealias Initial = (model: SmilesVAE, head: (head: PropertyHead, standardisation: PropertyStandardisation)?)
         var initial: Initial?
+        /// Data-defining options: the checkpoint's when resuming, the model file's length limit
+        /// with --init, else what was given or the defaults.
+        var batch: Int
+        var seed: UInt64
         var maxLength: Int
+        var validFraction: Double
     }
 
     func readInputs(group: ProcessGroup) throws -> Inputs {
@@ -204,25 +241,39 @@ struct TrainCommand: ParsableCommand {
         if !resume, group.isRoot, FileManager.default.fileExists(atPath: checkpointPath) {
             throw CommandFailure("\(checkpointPath) exists: add --resume to continue it, or choose another --out")
         }
+        // Data-defining options: the checkpoint's when resuming; another value given is refused.
+        if let checkpoint {
+            let conflicts = TrainResume.conflicts(with: checkpoint, batch: self.batch, seed: self.seed,
+                                                   validFraction: self.validFraction, maxLength: self.maxLength)
+            if !conflicts.isEmpty {
+                throw CommandFailure("cannot resume with " + conflicts.joined(separator: ", ") + ": the saved position and split belong "
+                                     + "to the checkpoint's values; omit these options (or give the checkpoint's values), or start a new --out")
+            }
+        }
+        let batch = self.batch ?? checkpoint?.options.batchSize ?? 256
+        let seed = checkpoint?.state.seed ?? self.seed ?? 0
+        var maxLength = checkpoint?.model.config.maxTokens ?? self.maxLength ?? 120
+        let validFraction = self.validFraction ?? checkpoint?.options.validFraction ?? 0.05
         // A run started from a model file takes its vocabulary and its length limit.
         var initial: Inputs.Initial?
         var initialVocabulary: [String]?
-        var maxLength = self.maxLength
         if let initModel {
             let loaded = try SmilesVAE.loadWithPropertyHead(from: initModel)
             initialVocabulary = loaded.vocabulary
             let head = loaded.propertyHead.flatMap { h in loaded.standardisation.map { (head: h, standardisation: $0) } }
             initial = (loaded.model, head)
-            if maxLength != loaded.model.config.maxTokens {
-                log("train: --init \(initModel) reads at most \(loaded.model.config.maxTokens) tokens; --max-length set to that")
-                maxLength = loaded.model.config.maxTokens
+            if let given = self.maxLength, given != loaded.model.config.maxTokens {
+                log("train: --init \(initModel) reads at most \(loaded.model.config.maxTokens) tokens; --max-length \(given) ignored")
             }
+            maxLength = loaded.model.config.maxTokens
             if let vocab, try Vocabulary.load(path: vocab).tokens != loaded.vocabulary {
                 throw CommandFailure("--vocab \(vocab) differs from the vocabulary of --init \(initModel); leave --vocab out to use the model's")
             }
         }
+        let stop = { StopSignal.received != 0 }
+        let prepared = try prepare(data, stem: out + "/prepared-data", stop: stop, writeCache: group.isRoot)
         // Vocabulary: the checkpoint's when resuming (a different --vocab is a mismatch), the
-        // model file's with --init.
+        // model file's with --init; else built from the canonical molecules that will be trained on.
         let vocabulary: Vocabulary
         if let vocab {
             vocabulary = try Vocabulary.load(path: vocab)
@@ -231,21 +282,28 @@ struct TrainCommand: ParsableCommand {
         } else if let initialVocabulary {
             vocabulary = try Vocabulary(tokens: initialVocabulary)
         } else {
-            vocabulary = try Vocabulary.build(fromCorpusAt: data)
+            vocabulary = Vocabulary.build(fromSMILES: prepared.records.map(\.smiles),
+                                          source: .init(path: data, sha256: prepared.record.sha256, molecules: prepared.record.kept))
         }
-        let all = try TrainingDataPreparation.sequences(path: data, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown)
-        let validSequences = try valid.map {
-            try TrainingDataPreparation.sequences(path: $0, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown)
+        let all = try TrainingDataPreparation.sequences(of: prepared, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown)
+        var preparation = ["data": prepared.record]
+        var validSequences: [[Int32]]?
+        if let valid {
+            let preparedValid = try prepare(valid, stem: out + "/prepared-valid", stop: stop, writeCache: group.isRoot)
+            preparation["valid"] = preparedValid.record
+            validSequences = try TrainingDataPreparation.sequences(of: preparedValid, vocabulary: vocabulary, maxLength: maxLength,
+                                                                   skipUnknown: skipUnknown)
         }
         return Inputs(checkpoint: checkpoint, vocabulary: vocabulary, sequences: all, validSequences: validSequences,
-                      initial: initial, maxLength: maxLength)
+                      preparation: preparation, initial: initial, batch: batch, seed: seed, maxLength: maxLength,
+                      validFraction: validFraction)
     }
 
     /// What the ranks must share: every option but --threads (a rank may have other cores) and
     /// the paths (the same content may live at other paths on other machines), and the content
     /// of the data, the vocabulary and the checkpoint.
     func facts(of inputs: Inputs) throws -> [RankFact] {
-        let skipped: Set<String> = ["threads", "data", "valid", "out", "vocab"]
+        let skipped: Set<String> = ["threads", "data", "valid", "out", "vocab", "initModel"]
         var facts: [RankFact] = Mirror(reflecting: self).children.compactMap { child in
             guard let label = child.label?.drop(while: { $0 == "_" }), !skipped.contains(String(label)) else { return nil }
             let value = OptionValueText.of(child.value)
@@ -262,34 +320,39 @@ struct TrainCommand: ParsableCommand {
             let d = try SHA256.hexDigest(ofFileAt: out + "/checkpoint.safetensors")
             facts.append(RankFact(name: "checkpoint", digest: d, detail: "\(out)/checkpoint.safetensors at step \(checkpoint.state.step), sha256 \(d.prefix(12))"))
         }
+        if let initModel {
+            let d = try SHA256.hexDigest(ofFileAt: initModel)
+            facts.append(RankFact(name: "--init model", digest: d, detail: "\(initModel), sha256 \(d.prefix(12))"))
+        }
         return facts
     }
 
     func train(group: ProcessGroup) throws {
         let checkpointPath = out + "/checkpoint.safetensors"
-        var inputs: Inputs?
+        var read: Inputs?
         var facts: [RankFact] = []
         var failure: String?
         do {
-            inputs = try readInputs(group: group)
-            if group.usesMPI { facts = try self.facts(of: inputs!) }
+            read = try readInputs(group: group)
+            if group.usesMPI { facts = try self.facts(of: read!) }
         } catch {
             if !group.usesMPI { throw error }
             failure = "\(error)"
         }
         // Before any collective that a failed or different rank would leave hanging.
         try group.agree(failure: failure, facts: facts)
-        let checkpoint = inputs!.checkpoint, vocabulary = inputs!.vocabulary, all = inputs!.sequences
+        let inputs = read!
+        let checkpoint = inputs.checkpoint, vocabulary = inputs.vocabulary, all = inputs.sequences
+        let batch = inputs.batch, seed = inputs.seed, maxLength = inputs.maxLength, validFraction = inputs.validFraction
         let started = Date()
-        let props = try TrainingDataPreparation.cachedProperties(of: all, dataPath: data, vocabulary: vocabulary,
-                                                                 cachePath: out + "/properties-data.safetensors", threads: threads,
-                                                                 group: group)
+        let stop = { StopSignal.received != 0 }
+        let props = try properties(of: all, path: data, vocabulary: vocabulary, cachePath: out + "/properties-data.safetensors",
+                                   stop: stop, group: group)
         var train = TrainingData(sequences: all, properties: props.values)
         var validData: TrainingData
-        if let valid, let seqs = inputs!.validSequences {
-            let vp = try TrainingDataPreparation.cachedProperties(of: seqs, dataPath: valid, vocabulary: vocabulary,
-                                                                  cachePath: out + "/properties-valid.safetensors", threads: threads,
-                                                                  group: group)
+        if let valid, let seqs = inputs.validSequences {
+            let vp = try properties(of: seqs, path: valid, vocabulary: vocabulary, cachePath: out + "/properties-valid.safetensors",
+                                    stop: stop, group: group)
             validData = TrainingData(sequences: seqs, properties: vp.values)
         } else {
             let split = try TrainingDataPreparation.holdOut(all, fraction: validFraction, seed: seed, path: data)
@@ -325,7 +388,8 @@ struct TrainCommand: ParsableCommand {
         options.priorDecodingSamples = priorDecodingWeight > 0 ? priorDecodingSamples : nil
         options.propertyWeight = propertyWeight
         options.clipNorm = clip
-        options.seed = checkpoint?.state.seed ?? seed
+        options.seed = seed
+        options.validFraction = valid == nil ? validFraction : nil
         options.epochs = epochs
         options.maxSteps = maxSteps
         options.maxMinutes = maxMinutes
@@ -334,7 +398,7 @@ struct TrainCommand: ParsableCommand {
         options.fcdSamples = evalFCD > 0 ? evalFCD : nil
         options.bestByFCD = bestBy == "fcd" ? true : nil
         options.evaluateEvery = evalEvery > 0 ? evalEvery : nil
-        options.maxSampleSteps = inputs!.maxLength + 1
+        options.maxSampleSteps = maxLength + 1
 
         var config = VAEConfig(vocabSize: vocabulary.count)
         config.latent = latent
@@ -346,19 +410,26 @@ struct TrainCommand: ParsableCommand {
         config.pooling = PoolingKind(rawValue: pooling)!
         config.dense = dense
         config.maxBatch = batch
-        config.maxTokens = inputs!.maxLength
-        let model = try checkpoint?.model ?? inputs!.initial?.model ?? SmilesVAE(config: config, seed: seed)
-        if let checkpoint, checkpoint.model.config.latent != latent || checkpoint.model.config.hidden != hidden
-            || checkpoint.model.config.layers != layers {
-            log("train: resuming with the checkpoint's architecture (latent \(checkpoint.model.config.latent), hidden "
-                + "\(checkpoint.model.config.hidden), layers \(checkpoint.model.config.layers)); size options ignored")
+        config.maxTokens = maxLength
+        let model = try checkpoint?.model ?? inputs.initial?.model ?? SmilesVAE(config: config, seed: seed)
+        if let checkpoint {
+            let ignored = TrainResume.ignoredSizes(checkpoint: checkpoint.model.config, given: config)
+            if !ignored.isEmpty {
+                log("train: resuming with the checkpoint's architecture; ignored " + ignored.joined(separator: ", "))
+            }
+            let changed = TrainResume.changes(from: checkpoint.options, to: options)
+            if !changed.isEmpty { log("train: resuming with options changed from the checkpoint's: " + changed.joined(separator: ", ")) }
+        } else if let initial = inputs.initial {
+            let ignored = TrainResume.ignoredSizes(checkpoint: initial.model.config, given: config)
+            if !ignored.isEmpty { log("train: starting from --init's architecture; ignored " + ignored.joined(separator: ", ")) }
         }
         // Only rank 0 writes (checkpoints, best/last, metrics, curves).
         let trainer = try Trainer(model: model, vocabulary: vocabulary, train: train, valid: validData, options: options,
                                   directory: group.isRoot ? out : nil, resumeFrom: checkpoint,
-                                  initialPropertyHead: inputs!.initial?.head)
+                                  initialPropertyHead: inputs.initial?.head)
         trainer.threads = threads
         trainer.group = group
+        trainer.modelMetadata[DataPreparationRecord.metadataKey] = DataPreparationRecord.jsonString(inputs.preparation)
         let progress = TrainProgress(trainer: trainer, terminal: isatty(2) != 0, silent: !group.isRoot)
         let fault = RankFault.fromEnvironment()
         trainer.onStep = { report in
@@ -368,7 +439,8 @@ struct TrainCommand: ParsableCommand {
         trainer.onWarning = { progress.warn($0) }
         trainer.onEvaluation = { progress.evaluation($0) }
         if let checkpoint {
-            log("train: resuming at step \(checkpoint.state.step) (epoch \(checkpoint.state.epoch + 1), batch \(checkpoint.state.batchInEpoch))")
+            log("train: resuming after step \(checkpoint.state.step) (epoch \(checkpoint.state.epochOfLastStep), "
+                + "\(checkpoint.state.batchInEpoch) batches into epoch \(checkpoint.state.epoch + 1))")
         }
         log("train: \(model.parameterCount + (trainer.propertyHead?.parameters.scalarCount ?? 0)) parameters, "
             + "\(trainer.batchesPerEpoch) batches per epoch, \(threads) threads"
@@ -378,7 +450,7 @@ struct TrainCommand: ParsableCommand {
         progress.finish()
         let s = trainer.state
         log(String(format: "train: %@ at step %d (epoch %d) after %.1f min; best validation ELBO %.4f at step %d; wrote %@",
-                   reason.rawValue, s.step, s.epoch, s.elapsedSeconds / 60, s.bestValidELBO ?? .nan, s.bestStep ?? 0, out))
+                   reason.description, s.step, s.epochOfLastStep, s.elapsedSeconds / 60, s.bestValidELBO ?? .nan, s.bestStep ?? 0, out))
         if trainer.stepSeconds > 0 {
             let steps = s.step - (checkpoint?.state.step ?? 0)
             log(String(format: "train: %d steps in %.2f s of step time (evaluations excluded): %.1f molecules/s", steps,
@@ -438,7 +510,9 @@ final class TrainProgress {
         if let s = o.maxSteps { remaining = min(remaining ?? .infinity, Double(s - r.step) * Double(o.batchSize) / rate) }
         if let m = o.maxMinutes { remaining = min(remaining ?? .infinity, m * 60 - elapsed) }
         if let remaining, remaining.isFinite { eta = " ETA " + Self.duration(max(0, remaining)) }
-        let position = "epoch \(r.epoch + 1) step \(r.step) [\(r.batchInEpoch)/\(r.batchesInEpoch)]"
+        // The epoch this step belonged to, as the evaluation lines, the summary and metrics.csv say.
+        let ended = r.batchInEpoch == 0
+        let position = "epoch \(ended ? r.epoch : r.epoch + 1) step \(r.step) [\(ended ? r.batchesInEpoch : r.batchInEpoch)/\(r.batchesInEpoch)]"
         if terminal {
             let width = 20, filled = r.batchesInEpoch > 0 ? width * r.batchInEpoch / r.batchesInEpoch : 0
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
@@ -456,8 +530,7 @@ final class TrainProgress {
     func evaluation(_ m: EvaluationMetrics) {
         closeLine()
         let r2 = ["logp", "qed", "sa"].compactMap { k in m.propertyR2[k].map { String(format: "%@ %.3f", k, $0) } }.joined(separator: " ")
-        // m.epoch counts finished epochs; mid-epoch evaluations name the epoch in progress, as the progress line does.
-        let epoch = m.epoch + (trainer.state.batchInEpoch > 0 ? 1 : 0)
+        let epoch = m.epoch  // the epoch of the last step, as everywhere
         write(String(format: "eval step %d epoch %d: valid ELBO %.4f (recon %.4f kl %.4f) token acc %.4f active units %d R² [%@] "
                      + "prior validity %.3f uniqueness %.3f", m.step, epoch, m.validELBO, m.validRecon, m.validKL, m.tokenAccuracy,
                      m.activeUnits, r2, m.validity, m.uniqueness)

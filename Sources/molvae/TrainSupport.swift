@@ -10,9 +10,31 @@ struct TrainingInterrupted: CollectiveError {
 /// ("Option<Int>(_parsedValue: ...value(64))" -> "64"), for comparing options across ranks.
 enum OptionValueText {
     static func of(_ wrapper: Any) -> String {
-        let text = String(describing: wrapper)
+        let text = withoutOptionalWrappers(String(describing: wrapper))
         guard let start = text.range(of: ".value("), text.hasSuffix("))") else { return text }
-        return String(text[start.upperBound...].dropLast(2))
+        let value = String(text[start.upperBound...].dropLast(2))
+        // An optional option (one whose default depends on a checkpoint) reads as its value, or
+        // "not given".
+        return value == "nil" ? "not given" : value
+    }
+
+    /// "Optional(8)" -> "8", wherever it appears (with its matching parenthesis).
+    static func withoutOptionalWrappers(_ text: String) -> String {
+        var chars = Array(text)
+        let marker = Array("Optional(")
+        var i = 0
+        while i + marker.count <= chars.count {
+            guard Array(chars[i..<(i + marker.count)]) == marker else { i += 1; continue }
+            var depth = 1, j = i + marker.count
+            while j < chars.count && depth > 0 {
+                if chars[j] == "(" { depth += 1 } else if chars[j] == ")" { depth -= 1 }
+                j += 1
+            }
+            guard depth == 0 else { break }
+            chars.remove(at: j - 1)
+            chars.removeSubrange(i..<(i + marker.count))
+        }
+        return String(chars)
     }
 }
 

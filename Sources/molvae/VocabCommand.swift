@@ -18,6 +18,10 @@ struct VocabCommand: ParsableCommand {
     @Option(help: "Where to write the vocabulary JSON (written atomically).")
     var out: String
 
+    func validate() throws {
+        try refusePathClashes(inputs: [("--data", data)], outputs: [("--out", out)])
+    }
+
     func run() throws {
         let vocabulary = try Vocabulary.build(fromCorpusAt: data)
         try vocabulary.write(to: out)

@@ -24,6 +24,22 @@ import Testing
         return (train, valid, summary)
     }
 
+    /// Issue 18: non-ASCII letters, symbols and inner whitespace used to be dropped by RDKit, so
+    /// `CéC` was kept as `C`. Every such line is now an invalid drop, counted with its reason.
+    @Test func foreignCharactersAreDroppedAsInvalidNotCanonicalisedAway() throws {
+        let folder = try TestPaths.temporaryFolder()
+        let lines = ["smiles", "\"CéC\"", "\"C€O\"", "\"CC→O\"", "\"c1ccccc1ñ\"", "\"CC O\"", "\"N\u{00A0}C\"", "CCO", "OCC"]
+        try lines.joined(separator: "\n").write(toFile: folder + "/foreign.csv", atomically: true, encoding: .utf8)
+        let result = try Self.run(folder + "/foreign.csv", Self.options())
+        #expect(result.summary.recordsRead == 8)
+        #expect(result.summary.dropped(.invalid) == 6)
+        #expect(result.summary.dropped(.duplicate) == 1)
+        #expect(result.train + result.valid == ["CCO"])
+        let reasons = result.summary.invalidReasons
+        #expect(reasons.values.reduce(0, +) == 6)
+        #expect(reasons.keys.allSatisfy { $0.contains("is not SMILES syntax") }, "\(reasons)")
+    }
+
     /// dirty.csv: 16 records; 1 empty cell; 4 invalid (2 unparsable, 1 unkekulizable, 1 over-valent);
     /// with canonicalization 3 duplicates (OCC = CCO, CCO again, C1CCCCC1 = C%10CCCCC%10); 1 of 130 tokens.
     @Test func dropsAreCountedByReason() throws {

@@ -40,17 +40,18 @@ import MolVAETestSupport
             "C1CC",                                 // line 3: unclosed ring
             "",                                     // line 4: blank, skipped
             "CCBr",                                 // line 5: Br is not in the twelve molecules' vocabulary
-            String(repeating: "C", count: limit + 1), // line 6: one token too many
+            String(repeating: "C", count: limit + 1), // line 6: one atom too many (refused before RDKit)
             "c1cccc1",                              // line 7: cannot be kekulized
             "CC(C)(C)(C)(C)C",                      // line 8: pentavalent carbon
             TinyModel.molecules[5],                 // line 9: fine
+            "CC(C)" + String(repeating: "C", count: limit - 3), // line 10: `limit` atoms, two tokens too many once canonical
         ]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gen-fail-\(UUID().uuidString).smi").path
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var seen: [Int: Result<EncodedMolecule, EncodingFailure>] = [:]
         try encoder.encodeFile(at: path, batchSize: 3) { record, outcome in seen[record.lineNumber] = outcome }
-        #expect(seen.keys.sorted() == [2, 3, 5, 6, 7, 8, 9])
+        #expect(seen.keys.sorted() == [2, 3, 5, 6, 7, 8, 9, 10])
         #expect((try? seen[2]!.get())?.molecule.canonical == TinyModel.molecules[3])
         #expect((try? seen[9]!.get())?.molecule.canonical == TinyModel.molecules[5])
         func failure(_ line: Int) -> EncodingFailure? {
@@ -60,8 +61,10 @@ import MolVAETestSupport
         guard case .invalidSMILES(let ring) = failure(3) else { Issue.record("line 3: \(String(describing: failure(3)))"); return }
         #expect(!ring.isEmpty)
         #expect(failure(5) == .unknownToken(token: "Br", canonical: "CCBr"))
-        #expect(failure(6) == .tooLong(tokens: limit + 1, limit: limit))
-        #expect(failure(6)!.description.contains("\(limit + 1) tokens, the model allows at most \(limit)"))
+        #expect(failure(6) == .tooManyAtoms(atoms: limit + 1, limit: limit))
+        #expect(failure(6)!.description.contains("\(limit + 1) atoms, so at least \(limit + 1) tokens; the model allows at most \(limit)"))
+        #expect(failure(10) == .tooLong(tokens: limit + 2, limit: limit))
+        #expect(failure(10)!.description.contains("\(limit + 2) tokens, the model allows at most \(limit)"))
         guard case .invalidSMILES(let kekule) = failure(7) else { Issue.record("line 7: \(String(describing: failure(7)))"); return }
         #expect(kekule.lowercased().contains("kekul"), "\(kekule)")
         guard case .invalidSMILES(let valence) = failure(8) else { Issue.record("line 8: \(String(describing: failure(8)))"); return }

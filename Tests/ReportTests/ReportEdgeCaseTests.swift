@@ -38,6 +38,23 @@ import Testing
         #expect(r.guacamol.validity == 0.2)
     }
 
+    /// Issue 18: `CéC` used to count as a valid `C`. Lines with foreign characters are syntax
+    /// errors, and a line over the atom limit is invalid without RDKit's minutes of work.
+    @Test func foreignCharactersAndHugeLinesAreInvalidNotOtherMolecules() throws {
+        let huge = String(repeating: "C", count: 1_000_000)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let chain = String(repeating: "C", count: 4_000)
+        let r = try report(["CCO", "CéC", "C€O", "CC→O", "c1ccccc1ñ", "CC\u{00A0}O", huge, chain])
+        #expect(clock.now - started < .seconds(5))
+        #expect(abs(r.value("valid")! - 1.0 / 8) < 1e-12)
+        #expect(r.invalid.total == 7)
+        #expect(r.invalid.byReason == ["syntax": 5, "other": 2])
+        #expect(r.invalid.examples["syntax"]!.map(\.line) == [2, 3, 4, 5, 6])
+        #expect(r.invalid.examples["other"]!.map(\.message) == ["SMILES longer than 20000 bytes (1000000)",
+            "4000 atoms, over the limit of \(SMILESScreen.maximumAtoms) for RDKit work (set MOLVAE_MAX_ATOMS to raise it)"])
+    }
+
     @Test func setIdenticalToTrainingSetHasNoNovelty() throws {
         let molecules = ["CCO", "c1ccccc1", "CC(=O)O", "CCN"]
         let r = try report(molecules, train: molecules, test: molecules)

@@ -26,7 +26,7 @@ public enum TinyModel {
         EngineThreads.set(1)
         let vocabulary = try! Vocabulary.build(fromCorpusAt: smilesPath)
         let sequences = try! TrainingDataPreparation.sequences(path: smilesPath, vocabulary: vocabulary, maxLength: 120, skipUnknown: false)
-        let properties = TrainingDataPreparation.properties(of: sequences, vocabulary: vocabulary, threads: 1)
+        let properties = try! TrainingDataPreparation.properties(of: sequences, vocabulary: vocabulary, threads: 1)
         let data = TrainingData(sequences: sequences, properties: properties)
         var config = VAEConfig(vocabSize: vocabulary.count)
         config.convChannels = [8, 8]

@@ -13,7 +13,7 @@ enum Fixtures {
     static func data() throws -> (Vocabulary, TrainingData) {
         let vocabulary = try Vocabulary.build(fromCorpusAt: smiles)
         let sequences = try TrainingDataPreparation.sequences(path: smiles, vocabulary: vocabulary, maxLength: 120, skipUnknown: false)
-        let properties = TrainingDataPreparation.properties(of: sequences, vocabulary: vocabulary, threads: 2)
+        let properties = try TrainingDataPreparation.properties(of: sequences, vocabulary: vocabulary, threads: 2)
         return (vocabulary, TrainingData(sequences: sequences, properties: properties))
     }
 

@@ -24,9 +24,8 @@ public struct ScoredMolecule: Sendable {
 /// compiled QED SMARTS are built once (a C++ magic static) and then only read, and the SA
 /// fragment table is an immutable map swapped in atomically.
 public enum BatchScoring {
-    /// Inputs longer than this are rejected before RDKit sees them: no drug-like molecule needs
-    /// it, and canonicalising a 100 kB chain would stall a worker for seconds.
-    public static let maximumSMILESLength = 20_000
+    /// Inputs longer than this are rejected before RDKit sees them (``SMILESScreen``).
+    public static var maximumSMILESLength: Int { SMILESScreen.maximumLength }
 
     /// Scores `smiles` using `threads` workers (default: all active cores).
     public static func score(_ smiles: [String], threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [ScoredMolecule] {

@@ -17,8 +17,13 @@ public final class Molecule: @unchecked Sendable {
     let handle: OpaquePointer
 
     /// Parses and sanitizes `smiles`. Valid means RDKit parses and sanitizes it and it has at
-    /// least one atom (the MOSES/GuacaMol rule).
+    /// least one atom (the MOSES/GuacaMol rule). The whole string is the SMILES: a character
+    /// SMILES never holds (whitespace, non-ASCII) or more atoms than `SMILESScreen.maximumAtoms`
+    /// makes it invalid before RDKit sees it (``SMILESScreen``).
     public init(smiles: String) throws(MoleculeParseError) {
+        if let rejection = SMILESScreen.rejection(of: smiles) {
+            throw MoleculeParseError(smiles: smiles, reason: rejection.description)
+        }
         var error: UnsafeMutablePointer<CChar>? = nil
         let parsed: OpaquePointer? = smiles.utf8.withContiguousStorageIfAvailable { bytes in
             bytes.withMemoryRebound(to: CChar.self) { molshim_mol_from_smiles($0.baseAddress, $0.count, &error) }

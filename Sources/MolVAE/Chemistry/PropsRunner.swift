@@ -30,7 +30,9 @@ public enum PropsRunner {
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount, group: ProcessGroup = .single) throws -> Summary {
         let started = Date()
         try SAFragmentTable.ensureLoaded()
-        let reader = try SMILESReader(path: inputPath, format: format(of: inputPath), blankLines: .keep)
+        // A readable file without bytes is a table without rows (exit 0, as the README says),
+        // like a file of only a header; a missing or unreadable one is still an error.
+        let reader = try openUnlessEmpty(inputPath)
         let writer = group.isRoot ? try outputPath.map { try AtomicFileWriter(path: $0) } : nil
         let emit: (String) throws -> Void = { text in
             guard group.isRoot else { return }
@@ -43,7 +45,7 @@ public enum PropsRunner {
         try emit(PropertyCSV.header)
         var rows = 0
         var valid = 0
-        while true {
+        while let reader {
             let records = try nextBatch(of: reader, maxCount: max(1, chunkSize))
             if records.isEmpty { break }
             let mine = Array(group.interleavedShare(of: records.count))
@@ -72,6 +74,16 @@ public enum PropsRunner {
         }
         try writer?.commit()
         return Summary(rows: rows, validRows: valid, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// A reader of `path`, or nil when the file has no bytes at all.
+    static func openUnlessEmpty(_ path: String) throws(SMILESReadError) -> SMILESReader? {
+        do {
+            return try SMILESReader(path: path, format: format(of: path), blankLines: .keep)
+        } catch {
+            if error.kind == .empty { return nil }
+            throw error
+        }
     }
 
     /// The reader's next records; an input holding no record at all (only a header, or an

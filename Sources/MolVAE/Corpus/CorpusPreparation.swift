@@ -18,7 +18,8 @@ public enum CorpusPreparation {
         public var dedupe = false
         /// The most tokens an output SMILES may have; nil for no limit.
         public var maxLength: Int? = 120
-        public var validFraction = 0.1
+        /// The same default as `molvae train`'s hold-out.
+        public var validFraction = 0.05
         public var seed: UInt64 = 0
         public var threads = ProcessInfo.processInfo.activeProcessorCount
         /// Records parsed per parallel step; bounds memory, large enough to amortise dispatch.

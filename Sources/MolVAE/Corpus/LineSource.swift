@@ -129,7 +129,7 @@ final class LineSource {
         }
         if read < 0 {
             var code: Int32 = 0
-            let message = gzerror(file, &code).map { String(cString: $0) } ?? "unknown zlib error"
+            let message = gzerror(file, &code).map { Self.zlibMessage(String(cString: $0)) } ?? "unknown zlib error"
             let reason = code == Z_ERRNO ? String(cString: strerror(errno)) : message
             throw SMILESReadError(path: path, line: lineNumber + 1, kind: .readFailed(reason: reason))
         }
@@ -140,7 +140,7 @@ final class LineSource {
         if read == 0 {
             // zlib reports a truncated gzip stream as end-of-file plus an error state.
             var code: Int32 = 0
-            let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
+            let message = gzerror(file, &code).map { Self.zlibMessage(String(cString: $0)) } ?? ""
             if code != Z_OK && code != Z_STREAM_END {
                 throw SMILESReadError(path: path, line: lineNumber + 1, kind: .readFailed(reason: message))
             }
@@ -151,6 +151,13 @@ final class LineSource {
 }
 
 extension LineSource {
+    /// zlib prefixes its messages with the stream's name, which for a descriptor opened with
+    /// gzdopen is `<fd:3>`: meaningless to the user, whose error already names the file.
+    static func zlibMessage(_ message: String) -> String {
+        guard message.hasPrefix("<fd:"), let end = message.range(of: ">: ") else { return message }
+        return String(message[end.upperBound...])
+    }
+
     /// The next line as bytes (without its line end), or nil at the end of input: for small
     /// data files read whole, where a copy per line does not matter.
     func nextLine() throws(SMILESReadError) -> [UInt8]? {

@@ -104,11 +104,28 @@ public final class SMILESReader {
         if blank {
             return blankLines == .keep ? .record(smiles: "", name: nil, validUTF8: true, issue: .blankLine) : .skip
         }
-        if format == nil { format = line.contains(UInt8(ascii: ",")) ? .csv : .smi }
-        switch format! {
-        case .smi: return parseSMILine(line)
-        case .csv: return parseDelimited(line, delimiter: UInt8(ascii: ","))
-        case .tsv: return parseDelimited(line, delimiter: UInt8(ascii: "\t"))
+        if format == nil { format = SMILESFileFormat.tabular(header: line) ?? .smi }
+        if headerPending { format = Self.format(of: line, named: format!) }
+        guard let delimiter = format!.delimiter else { return parseSMILine(line) }
+        return parseDelimited(line, delimiter: delimiter)
+    }
+
+    /// The format the first line shows, given the one the name implied. A table saved under
+    /// another name (molvae's own CSV as `samples.smi`, a semicolon table with a quoted
+    /// `"Smiles"` header as `.csv` or `.txt`) would otherwise be scored line by line as SMILES:
+    /// a `.smi` file whose first field holds a comma, semicolon or quote (never in a SMILES) is
+    /// read as that table, and a `.csv` header with semicolons but no comma as semicolon-separated.
+    /// The header must then name a SMILES column, or the read fails as for any table without one.
+    private static func format(of line: UnsafeBufferPointer<UInt8>, named: SMILESFileFormat) -> SMILESFileFormat {
+        switch named {
+        case .smi:
+            var end = 0
+            while end < line.count, line[end] != UInt8(ascii: " "), line[end] != UInt8(ascii: "\t") { end += 1 }
+            return SMILESFileFormat.tabular(header: UnsafeBufferPointer(rebasing: line[0..<end])) ?? .smi
+        case .csv:
+            return !line.contains(UInt8(ascii: ",")) && line.contains(UInt8(ascii: ";")) ? .ssv : .csv
+        case .tsv, .ssv:
+            return named
         }
     }
 

@@ -91,16 +91,56 @@ public struct TokenizedCorpus: Sendable, RandomAccessCollection {
         skipTooLong: Bool = false
     ) throws -> TokenizedCorpus {
         let reader = try SMILESReader(path: path)
+        var builder = Builder(path: path, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown, skipTooLong: skipTooLong)
+        while let record = try reader.next() { try builder.add(record) }
+        return builder.corpus
+    }
+
+    /// Encodes records already read (e.g. canonicalised for training), with the same rules and
+    /// errors as ``load(path:vocabulary:maxLength:skipUnknown:skipTooLong:)``; `path` and each
+    /// record's line number name the source in messages.
+    public static func encode(
+        _ records: [SMILESRecord],
+        path: String,
+        vocabulary: Vocabulary,
+        maxLength: Int? = 120,
+        skipUnknown: Bool = false,
+        skipTooLong: Bool = false
+    ) throws(LoadError) -> TokenizedCorpus {
+        var builder = Builder(path: path, vocabulary: vocabulary, maxLength: maxLength, skipUnknown: skipUnknown, skipTooLong: skipTooLong)
+        for record in records { try builder.add(record) }
+        return builder.corpus
+    }
+
+    /// The one place the rules live: each record is kept, skipped and counted, or an error.
+    private struct Builder {
+        let path: String
+        let vocabulary: Vocabulary
+        let maxLength: Int?
+        let skipUnknown: Bool
+        let skipTooLong: Bool
         var ids: [Int32] = []
         var offsets: [Int] = [0]
         var lines: [Int] = []
-        var summary = Summary(path: path)
-        while let record = try reader.next() {
+        var summary: Summary
+
+        init(path: String, vocabulary: Vocabulary, maxLength: Int?, skipUnknown: Bool, skipTooLong: Bool) {
+            self.path = path
+            self.vocabulary = vocabulary
+            self.maxLength = maxLength
+            self.skipUnknown = skipUnknown
+            self.skipTooLong = skipTooLong
+            summary = Summary(path: path)
+        }
+
+        var corpus: TokenizedCorpus { TokenizedCorpus(tokenIDs: ids, offsets: offsets, lineNumbers: lines, summary: summary) }
+
+        mutating func add(_ record: SMILESRecord) throws(LoadError) {
             summary.recordsRead += 1
             if record.smiles.isEmpty {
                 guard skipUnknown else { throw LoadError.emptySMILES(path: path, line: record.lineNumber) }
                 summary.skipped[.empty, default: 0] += 1
-                continue
+                return
             }
             let encoded: [Int32]
             do {
@@ -111,14 +151,14 @@ public struct TokenizedCorpus: Sendable, RandomAccessCollection {
                 }
                 summary.skipped[.unknownToken, default: 0] += 1
                 summary.unknownTokens[error.token, default: 0] += 1
-                continue
+                return
             }
             if let maxLength, encoded.count > maxLength {
                 guard skipTooLong else {
                     throw LoadError.tooLong(length: encoded.count, maxLength: maxLength, path: path, line: record.lineNumber)
                 }
                 summary.skipped[.tooLong, default: 0] += 1
-                continue
+                return
             }
             ids.append(contentsOf: encoded)
             offsets.append(ids.count)
@@ -126,6 +166,5 @@ public struct TokenizedCorpus: Sendable, RandomAccessCollection {
             summary.kept += 1
             summary.longestKept = Swift.max(summary.longestKept, encoded.count)
         }
-        return TokenizedCorpus(tokenIDs: ids, offsets: offsets, lineNumbers: lines, summary: summary)
     }
 }

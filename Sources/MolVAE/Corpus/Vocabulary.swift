@@ -111,6 +111,14 @@ public struct Vocabulary: Sendable, Equatable, Codable {
         return Vocabulary(tokenCounts: counter.counts, source: Source(path: path, sha256: sha, molecules: molecules))
     }
 
+    /// Builds a vocabulary from SMILES already read (training builds it from the canonical
+    /// forms it trains on, so the garbage of invalid lines never becomes a token).
+    public static func build(fromSMILES smiles: [String], source: Source?) -> Vocabulary {
+        var counter = TokenCounter()
+        for text in smiles { counter.add(text) }
+        return Vocabulary(tokenCounts: counter.counts, source: source)
+    }
+
     /// Number of tokens including the special ones (the model's input and output size).
     public var count: Int { tokens.count }
 

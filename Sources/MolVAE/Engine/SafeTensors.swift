@@ -11,6 +11,8 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     case missingTensor(String)
     case shapeMismatch(tensor: String, expected: [Int], found: [Int])
     case badMetadata(String)
+    /// A value that is NaN or infinite where only finite numbers make sense (weights, moments).
+    case nonFinite(tensor: String, index: Int, value: Float, count: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +24,9 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
         case .missingTensor(let t): return "tensor \(t) missing from the file"
         case let .shapeMismatch(t, e, f): return "tensor \(t): expected shape \(e), found \(f)"
         case .badMetadata(let s): return "bad __metadata__: \(s)"
+        case let .nonFinite(t, index, value, count):
+            return "tensor \(t): element \(index) of \(count) is \(value) (weights must be finite; the file is damaged or was "
+                + "saved from a diverged run)"
         }
     }
 }
@@ -189,13 +194,23 @@ public struct SafeTensors: Sendable {
         return nil
     }
 
-    /// Copies tensors into parameters by name, checking shapes.
+    /// Copies tensors into parameters by name, checking shapes and that every value is finite:
+    /// a NaN weight used to load silently and turn every latent and score into NaN downstream.
     public func load(into parameters: [Parameter]) throws {
         for p in parameters {
-            let t = try tensor(p.name)
+            let t = try finiteTensor(p.name)
             guard t.shape == p.shape else { throw SafeTensorsError.shapeMismatch(tensor: p.name, expected: p.shape, found: t.shape) }
             p.values = t.values
         }
+    }
+
+    /// The tensor `name`, or `nonFinite` naming the first NaN or infinite element.
+    public func finiteTensor(_ name: String) throws -> NamedTensor {
+        let t = try tensor(name)
+        if let bad = t.values.firstIndex(where: { !$0.isFinite }) {
+            throw SafeTensorsError.nonFinite(tensor: name, index: bad, value: t.values[bad], count: t.values.count)
+        }
+        return t
     }
 
     public static func from(parameters: [Parameter], metadata: [String: String] = [:]) -> SafeTensors {

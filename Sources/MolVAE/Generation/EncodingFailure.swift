@@ -9,6 +9,9 @@ public enum EncodingFailure: Error, Sendable, Equatable, CustomStringConvertible
     case unknownToken(token: String, canonical: String)
     /// The canonical SMILES has more tokens than the model was trained on.
     case tooLong(tokens: Int, limit: Int)
+    /// The input has more atoms than the model has tokens, so its canonical SMILES cannot fit:
+    /// found by counting, before RDKit spends time on it.
+    case tooManyAtoms(atoms: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -18,6 +21,8 @@ public enum EncodingFailure: Error, Sendable, Equatable, CustomStringConvertible
             return "unknown token \"\(token)\" (not in the model's vocabulary) in canonical SMILES \(canonical.prefix(120))"
         case let .tooLong(tokens, limit):
             return "too long: \(tokens) tokens, the model allows at most \(limit)"
+        case let .tooManyAtoms(atoms, limit):
+            return "too long: \(atoms) atoms, so at least \(atoms) tokens; the model allows at most \(limit)"
         }
     }
 
@@ -27,7 +32,7 @@ public enum EncodingFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidSMILES: return "invalid_smiles"
         case .unreadableInput: return "unreadable_input"
         case .unknownToken: return "unknown_token"
-        case .tooLong: return "too_long"
+        case .tooLong, .tooManyAtoms: return "too_long"
         }
     }
 }

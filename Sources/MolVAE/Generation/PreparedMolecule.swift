@@ -18,7 +18,10 @@ public struct PreparedMolecule: Sendable, Equatable {
         if trimmed.isEmpty { return .failure(.invalidSMILES(reason: "empty SMILES")) }
         if trimmed.utf8.contains(0) { return .failure(.unreadableInput(reason: "input contains a NUL byte")) }
         if trimmed.contains("\u{FFFD}") { return .failure(.unreadableInput(reason: "input is not valid UTF-8")) }
-        // RDKit would take seconds on an absurdly long string that can never fit anyway.
+        // Each atom is at least one token of the canonical SMILES, so a string with more atoms than
+        // the model has tokens can never fit: say so by counting, before RDKit spends seconds on it.
+        let atoms = SMILESScreen.atomCount(trimmed)
+        if atoms > maxTokens { return .failure(.tooManyAtoms(atoms: atoms, limit: maxTokens)) }
         if trimmed.utf8.count > BatchScoring.maximumSMILESLength {
             return .failure(.tooLong(tokens: SMILESTokenizer.tokenCount(trimmed), limit: maxTokens))
         }

@@ -23,6 +23,11 @@ extension SmilesVAE {
               standardisation.means.count == standardisation.names.count, standardisation.sds.count == standardisation.names.count else {
             throw ModelFileError.badConfiguration("\(PropertyStandardisation.metadataKey): inconsistent sizes")
         }
+        // The head's outputs are un-standardised with these: a NaN or zero sd would poison every prediction.
+        guard standardisation.means.allSatisfy(\.isFinite), standardisation.sds.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw ModelFileError.badConfiguration("\(PropertyStandardisation.metadataKey): means and sds must be finite "
+                                                  + "and sds positive (means \(standardisation.means), sds \(standardisation.sds))")
+        }
         let head = PropertyHead(latent: latent, hidden: standardisation.hidden, outputs: standardisation.names.count)
         try file.load(into: head.parameters)
         return (head, standardisation)

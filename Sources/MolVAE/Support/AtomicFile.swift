@@ -10,9 +10,12 @@ public enum AtomicFile {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
-    /// Writes `data` whole through an ``AtomicFileWriter`` (temporary file, fsync, rename).
+    /// Writes `data` whole through an ``AtomicFileWriter`` (temporary file, fsync, rename),
+    /// compressed when the name ends in `.gz` unless the bytes are gzip already (so nothing is
+    /// ever compressed twice).
     public static func write(_ data: Data, to path: String) throws {
-        let writer = try AtomicFileWriter(path: path)
+        let alreadyGzip = data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
+        let writer = try AtomicFileWriter(path: path, compress: AtomicFileWriter.compresses(path) && !alreadyGzip)
         try writer.write(data)
         try writer.commit()
     }

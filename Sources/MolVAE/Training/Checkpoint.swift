@@ -77,7 +77,7 @@ public struct Checkpoint {
             let options = try JSONDecoder().decode(TrainingOptions.self, from: Data(optionsText.utf8))
             var moments: [String: (m: [Float], v: [Float])] = [:]
             for p in model.parameters + (head?.0.parameters ?? []) {
-                let m = try file.tensor("optimizer.m.\(p.name)"), v = try file.tensor("optimizer.v.\(p.name)")
+                let m = try file.finiteTensor("optimizer.m.\(p.name)"), v = try file.finiteTensor("optimizer.v.\(p.name)")
                 guard m.shape == p.shape, v.shape == p.shape else {
                     throw SafeTensorsError.shapeMismatch(tensor: "optimizer.*.\(p.name)", expected: p.shape, found: m.shape)
                 }

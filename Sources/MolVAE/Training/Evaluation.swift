@@ -3,6 +3,7 @@ import Foundation
 /// One row of DIR/metrics.jsonl and DIR/metrics.csv.
 public struct EvaluationMetrics: Codable, Sendable, Equatable {
     public var step = 0
+    /// The 1-based epoch of the last step before this evaluation (`TrainingState.epochOfLastStep`).
     public var epoch = 0
     public var elapsedSeconds = 0.0
     /// Mean training loss parts since the previous evaluation (per molecule).

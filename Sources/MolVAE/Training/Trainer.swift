@@ -1,10 +1,19 @@
 import Foundation
 
 /// Why run() returned.
-public enum TrainingStop: String, Sendable, Equatable {
+public enum TrainingStop: String, Sendable, Equatable, CustomStringConvertible {
     case finished          // epochs or maxSteps reached
     case timeLimit         // maxMinutes reached
     case interrupted       // SIGINT/SIGTERM or requestStop()
+
+    /// In words, for the summary line.
+    public var description: String {
+        switch self {
+        case .finished: return "finished"
+        case .timeLimit: return "stopped at the time limit (--max-minutes)"
+        case .interrupted: return "interrupted"
+        }
+    }
 }
 
 public struct TrainingDivergedError: Error, CustomStringConvertible {
@@ -156,6 +165,14 @@ public final class Trainer {
 
     public func requestStop() { stopRequested = true }
 
+    /// Extra metadata for best.safetensors and last.safetensors, e.g. how the data was prepared
+    /// (`DataPreparationRecord.metadataKey`).
+    public var modelMetadata: [String: String] = [:]
+
+    /// The step of the last checkpoint written by this trainer (nil: none yet), so one step is
+    /// not written twice.
+    private var checkpointStep: Int?
+
     func batchPlan(epoch: Int) -> [[Int]] {
         if planEpoch != epoch {
             plan = BatchPlan.batches(lengths: trainLengths, batchSize: options.batchSize, seed: state.seed, epoch: epoch)
@@ -178,6 +195,8 @@ public final class Trainer {
         let started = Date()
         let startElapsed = state.elapsedSeconds
         var reason = TrainingStop.finished
+        // From the moment the run has outputs, a kill must leave something --resume accepts.
+        if state.step == 0 { try writeCheckpoint() }
         while !finished {
             var stop = [stopRequested || StopSignal.received != 0 ? 1 : 0, 0]
             if let minutes = options.maxMinutes, Date().timeIntervalSince(started) >= minutes * 60 { stop[1] = 1 }
@@ -194,13 +213,14 @@ public final class Trainer {
                 try evaluateAndRecord()
             }
             // A checkpoint is only written after a good step, so the last one is always a good one.
-            if options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0 && state.consecutiveFailures == 0 {
+            if options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0 && state.consecutiveFailures == 0
+                && checkpointStep != state.step {
                 try writeCheckpoint()
             }
         }
         state.elapsedSeconds = startElapsed + Date().timeIntervalSince(started)
         try evaluateAndRecord()
-        try writeCheckpoint()
+        if checkpointStep != state.step { try writeCheckpoint() }
         if let directory { try saveModel(to: directory + "/last.safetensors") }
         return reason
     }
@@ -325,7 +345,7 @@ public final class Trainer {
                                     priorSamples: options.priorSamples, maxSampleSteps: options.maxSampleSteps, threads: threads,
                                     group: group)
         m.step = state.step
-        m.epoch = state.epoch
+        m.epoch = state.epochOfLastStep
         m.elapsedSeconds = state.elapsedSeconds
         m.klWeight = options.beta * options.klAnnealing.factor(at: max(0, state.step - 1))
         if sums.steps > 0 {
@@ -339,18 +359,24 @@ public final class Trainer {
             m.fcd = fcdEvaluation.measure(model: model, vocabulary: vocabulary, seed: state.seed &+ UInt64(state.step),
                                           maxSteps: options.maxSampleSteps, threads: threads)
         }
+        var improved = false
         if options.bestByFCD == true {
             if let fcd = m.fcd, state.bestFCD == nil || fcd < state.bestFCD! {
                 state.bestFCD = fcd
                 state.bestStep = state.step
-                if let directory { try saveModel(to: directory + "/best.safetensors") }
+                improved = true
             }
             if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! { state.bestValidELBO = m.validELBO }
         } else if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! {
             state.bestValidELBO = m.validELBO
             state.bestStep = state.step
-            if let directory { try saveModel(to: directory + "/best.safetensors") }
+            improved = true
         }
+        // The resumable state first: a kill between these writes leaves a checkpoint that
+        // --resume continues (at worst best.safetensors or the metrics lag it by one evaluation).
+        // A checkpoint is only written after a good step, so the last one is always a good one.
+        if state.consecutiveFailures == 0 { try writeCheckpoint() }
+        if improved, let directory { try saveModel(to: directory + "/best.safetensors") }
         try metrics?.append(m)
         onEvaluation?(m)
         return m
@@ -360,13 +386,15 @@ public final class Trainer {
         guard let path = checkpointPath else { return }
         try Checkpoint.write(to: path, model: model, propertyHead: propertyHead, standardisation: standardisation, optimizer: optimizer,
                              vocabulary: vocabulary.tokens, state: state, options: options)
+        checkpointStep = state.step
     }
 
     public func saveModel(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let meta = ["molvae.training_state": String(decoding: try encoder.encode(state), as: UTF8.self),
-                    "molvae.version": MolVAEVersion.current]
+        var meta = modelMetadata
+        meta["molvae.training_state"] = String(decoding: try encoder.encode(state), as: UTF8.self)
+        meta["molvae.version"] = MolVAEVersion.current
         try model.save(to: path, vocabulary: vocabulary.tokens, propertyHead: propertyHead, standardisation: standardisation, metadata: meta)
     }
 }

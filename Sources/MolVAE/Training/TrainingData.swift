@@ -39,6 +39,19 @@ public enum TrainingDataPreparation {
         return corpus.map { Array($0) }
     }
 
+    /// Token sequences of a prepared (validated, canonical) training file; the same rules and
+    /// errors as reading a file, naming the source file and line.
+    public static func sequences(of prepared: PreparedTrainingFile, vocabulary: Vocabulary, maxLength: Int?,
+                                 skipUnknown: Bool) throws -> [[Int32]] {
+        let path = prepared.record.path
+        let corpus = try TokenizedCorpus.encode(prepared.records, path: path, vocabulary: vocabulary, maxLength: maxLength,
+                                                skipUnknown: skipUnknown, skipTooLong: skipUnknown)
+        guard corpus.count > 0 else {
+            throw TrainingDataError.noMolecules(path: path, detail: prepared.record.description + "; " + corpus.summary.description)
+        }
+        return corpus.map { Array($0) }
+    }
+
     /// Splits molecules into (train, valid) by a seeded hash of each index: the same seed gives
     /// the same split. At least one molecule lands on each side.
     public static func holdOut(_ sequences: [[Int32]], fraction: Double, seed: UInt64, path: String) throws -> (train: [Int], valid: [Int]) {
@@ -55,15 +68,27 @@ public enum TrainingDataPreparation {
 
     /// logP, QED and SA of each sequence (decoded with the vocabulary), scored by RDKit on
     /// `threads` workers; NaN for molecules RDKit rejects.
-    public static func properties(of sequences: [[Int32]], vocabulary: Vocabulary, threads: Int) -> [Float] {
-        let smiles = sequences.map { (try? vocabulary.decode($0)) ?? "" }
-        let scored = BatchScoring.score(smiles, threads: threads)
+    ///
+    /// Runs in chunks of `chunkSize` molecules so that a long first pass (minutes for 250k
+    /// molecules) reports `progress` (molecules done) and stops, throwing
+    /// `PreparationInterrupted`, when `shouldStop` turns true between chunks.
+    public static func properties(of sequences: [[Int32]], vocabulary: Vocabulary, threads: Int, chunkSize: Int = 8192,
+                                  progress: (Int) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> [Float] {
         var out = [Float](repeating: .nan, count: sequences.count * 3)
-        for (i, s) in scored.enumerated() {
-            guard let p = s.properties else { continue }
-            out[i * 3] = Float(p.logP)
-            out[i * 3 + 1] = Float(p.qed)
-            out[i * 3 + 2] = Float(p.syntheticAccessibility)
+        var start = 0
+        while start < sequences.count {
+            if shouldStop() { throw PreparationInterrupted(step: "computing RDKit properties") }
+            let end = min(sequences.count, start + max(1, chunkSize))
+            let smiles = sequences[start..<end].map { (try? vocabulary.decode($0)) ?? "" }
+            for (offset, s) in BatchScoring.score(smiles, threads: threads).enumerated() {
+                guard let p = s.properties else { continue }
+                let i = start + offset
+                out[i * 3] = Float(p.logP)
+                out[i * 3 + 1] = Float(p.qed)
+                out[i * 3 + 2] = Float(p.syntheticAccessibility)
+            }
+            start = end
+            progress(start)
         }
         return out
     }
@@ -75,7 +100,8 @@ public enum TrainingDataPreparation {
     /// Over several ranks (`group`), only rank 0 reads and writes the cache and tells the others
     /// what it found; when scoring is needed each rank scores an interleaved share.
     public static func cachedProperties(of sequences: [[Int32]], dataPath: String, vocabulary: Vocabulary,
-                                        cachePath: String, threads: Int, group: ProcessGroup = .single) throws -> (values: [Float], cached: Bool) {
+                                        cachePath: String, threads: Int, group: ProcessGroup = .single,
+                                        progress: (Int) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> (values: [Float], cached: Bool) {
         var fileSHA = "", key = ""
         var hit: [Float]? = nil
         if group.isRoot {
@@ -95,9 +121,10 @@ public enum TrainingDataPreparation {
         let values: [Float]
         if group.isParallel {
             let mine = group.interleavedShare(of: sequences.count).map { sequences[$0] }
-            values = group.allGatherInterleaved(properties(of: mine, vocabulary: vocabulary, threads: threads), width: 3)
+            values = group.allGatherInterleaved(try properties(of: mine, vocabulary: vocabulary, threads: threads,
+                                                               progress: { progress($0 * group.size) }), width: 3)
         } else {
-            values = properties(of: sequences, vocabulary: vocabulary, threads: threads)
+            values = try properties(of: sequences, vocabulary: vocabulary, threads: threads, progress: progress, shouldStop: shouldStop)
         }
         guard group.isRoot else { return (values, false) }
         var file = SafeTensors()

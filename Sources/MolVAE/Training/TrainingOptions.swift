@@ -47,6 +47,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var evaluateEachEpoch = true
     /// Also evaluate every this many steps (nil or 0: only at epoch ends and the finish).
     public var evaluateEvery: Int?
+    /// The fraction of the data held out for validation (nil: a validation file was given, or
+    /// the checkpoint predates this record), so --resume can refuse another split.
+    public var validFraction: Double?
 
     public init() {}
 }
@@ -69,4 +72,11 @@ public struct TrainingState: Codable, Sendable, Equatable {
     public var elapsedSeconds = 0.0
 
     public init(seed: UInt64 = 0) { self.seed = seed }
+
+    /// The 1-based epoch the last step belonged to (0 before the first step): what the progress
+    /// line, the evaluation lines, the summary and metrics.csv all call "epoch". `epoch` counts
+    /// finished epochs, which after an epoch's last step already names the next one.
+    public var epochOfLastStep: Int {
+        step == 0 ? 0 : (batchInEpoch == 0 ? epoch : epoch + 1)
+    }
 }

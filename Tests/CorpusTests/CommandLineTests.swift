@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import MolVAE
+
+/// What a user sees from the `molvae` executable itself (issue 18, parts 3 and 6): exit codes
+/// and messages of refused command lines. Runs the binary swift test builds beside the tests.
+@Suite struct CommandLineTests {
+    struct Outcome {
+        let status: Int32
+        let output: String
+        let error: String
+    }
+
+    func molvae(_ arguments: [String], input: String? = nil) throws -> Outcome {
+        try #require(FileManager.default.isExecutableFile(atPath: OutputSafetyTests.executable), "build molvae first")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: OutputSafetyTests.executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), stdin = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                       error: String(decoding: error, as: UTF8.self))
+    }
+
+    @Test func versionIsPrinted() throws {
+        let result = try molvae(["--version"])
+        #expect(result.status == 0)
+        #expect(result.output == "molvae \(MolVAEVersion.current)\n")
+    }
+
+    /// `--n -5` used to say "Missing value for '--n <n>'".
+    @Test(arguments: [(["sample", "--n", "-5"], "--n must be at least 1"),
+                      (["props", "--threads", "-2", "/dev/null"], "--threads must be at least 1"),
+                      (["latent-map", "--input", "x.smi", "--out", "m.svg", "--n", "-1"], "--n must be at least 2"),
+                      (["interpolate", "--from", "C", "--to", "CC", "--steps", "-3"], "--steps must be between 2 and 1000"),
+                      (["sample", "--temperature", "-0.5"], "--temperature must be a positive number")])
+    func negativeNumbersReachTheirChecks(arguments: [String], message: String) throws {
+        let result = try molvae(arguments)
+        #expect(result.status == 64)
+        #expect(result.error.contains(message), "\(result.error)")
+        #expect(!result.error.contains("Missing value"))
+    }
+
+    @Test func threadsHelpStatesOneDefault() throws {
+        for command in ["report", "fcd"] {
+            let help = try molvae([command, "--help"]).output.replacingOccurrences(of: "\n", with: " ")
+            let squeezed = help.split(separator: " ").joined(separator: " ")
+            #expect(squeezed.components(separatedBy: "(default:").count - 1 >= 1)
+            #expect(!squeezed.contains("(default: all cores). (default:"), "\(command)")
+        }
+    }
+
+    @Test func propsOnAnEmptyFileWritesTheHeaderAndSucceeds() throws {
+        let path = try TestPaths.temporaryFolder() + "/empty.smi"
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
+        let result = try molvae(["props", path])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output == PropertyCSV.header)
+    }
+
+    /// The issue's own case, end to end: the input survives and the message names the clash.
+    @Test func anOutputOverTheInputIsRefusedAndTheInputSurvives() throws {
+        let dir = try TestPaths.temporaryFolder()
+        let input = dir + "/same.smi"
+        try "CCO\nc1ccccc1\n".write(toFile: input, atomically: true, encoding: .utf8)
+        for arguments in [["props", input, "--out", input], ["vocab", "--data", input, "--out", input],
+                          ["corpus", "--data", dir + "/train.smi", "--out", dir]] {
+            if arguments[0] == "corpus" { try FileManager.default.copyItem(atPath: input, toPath: dir + "/train.smi") }
+            let result = try molvae(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.error.contains("is the same file as the input"), "\(result.error)")
+        }
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == "CCO\nc1ccccc1\n")
+        #expect(try String(contentsOfFile: dir + "/train.smi", encoding: .utf8) == "CCO\nc1ccccc1\n")
+        let twice = try molvae(["latent-map", "--input", input, "--out", dir + "/a.csv", "--csv", dir + "/./a.csv"])
+        #expect(twice.status == 64)
+        #expect(twice.error.contains("are the same file"), "\(twice.error)")
+    }
+
+    /// Train on a small dirty file, then resume with another --batch (refused) and another --lr
+    /// (allowed, listed); a --valid-fraction of 0 is refused up front.
+    @Test func trainResumeRefusesAnotherDataLayoutAndNamesChangedOptions() throws {
+        let dir = try TestPaths.temporaryFolder()
+        let data = dir + "/data.smi"
+        let molecules = try SMILESReader.readAll(path: TestPaths.bundledData("moses-test-10k.smi.gz")).prefix(80).map(\.smiles)
+        try (molecules + ["C1CC", "CéC", "C(C)(C)(C)(C)C"]).joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let common = ["train", "--data", data, "--out", dir + "/run", "--hidden", "16", "--latent", "4", "--dense", "8",
+                      "--samples", "4", "--threads", "1"]
+        let first = try molvae(common + ["--max-steps", "2", "--batch", "16", "--seed", "7"])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.error.contains("80 of 83 molecules kept, canonicalised by RDKit; dropped 3 invalid"), "\(first.error)")
+        let model = try SafeTensors.read(from: dir + "/run/last.safetensors")
+        let record = try JSONDecoder().decode([String: DataPreparationRecord].self,
+                                              from: Data(model.metadata[DataPreparationRecord.metadataKey]!.utf8))
+        #expect(record["data"]?.kept == 80 && record["data"]?.dropped == ["invalid": 3])
+
+        let batch = try molvae(common + ["--max-steps", "4", "--batch", "32", "--resume"])
+        #expect(batch.status == 1)
+        #expect(batch.error.contains("cannot resume with --batch 32 (the checkpoint's is 16)"), "\(batch.error)")
+        let seed = try molvae(common + ["--max-steps", "4", "--seed", "8", "--resume"])
+        #expect(seed.error.contains("--seed 8 (the checkpoint's is 7)"), "\(seed.error)")
+
+        let lr = try molvae(common + ["--max-steps", "4", "--lr", "0.0005", "--resume"])
+        #expect(lr.status == 0, "\(lr.error)")
+        #expect(lr.error.contains("resuming with options changed from the checkpoint's: --lr 0.0005 (was 0.001)"), "\(lr.error)")
+        #expect(try Checkpoint.read(from: dir + "/run/checkpoint.safetensors").state.step == 4)
+
+        let zero = try molvae(["train", "--data", data, "--out", dir + "/zero", "--max-steps", "1", "--valid-fraction", "0"])
+        #expect(zero.status == 64)
+        #expect(zero.error.contains("--valid-fraction must be above 0"), "\(zero.error)")
+    }
+}
