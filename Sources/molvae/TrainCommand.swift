@@ -74,6 +74,8 @@ struct TrainCommand: ParsableCommand {
     var priorDecodingWeight: Float = 0
     @Option(help: "Molecules per step of the prior-decoding term (the first ones of each batch).")
     var priorDecodingSamples = 64
+    @Flag(name: .customLong("as-written"), help: "Validate the training molecules but train on their SMILES as written instead of RDKit's canonical form. Only to repeat runs made before train canonicalised (scripts/train-default-model); every inference command canonicalises, so a model trained on non-canonical SMILES reconstructs them worse.")
+    var asWritten = false
     @Option(name: .customLong("init"), help: "Start from this model file's weights (and its property head and vocabulary) with a fresh optimiser at step 0, instead of a random initialisation: to fine-tune a trained model with other options. Size options are taken from the file.")
     var initModel: String?
     @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
@@ -154,6 +156,7 @@ struct TrainCommand: ParsableCommand {
     func prepare(_ path: String, stem: String, stop: @escaping () -> Bool, writeCache: Bool = true) throws -> PreparedTrainingFile {
         let progress = ProgressLine(silent: !ProcessGroup.world.isRoot)
         let prepared = try TrainingFilePreparation.prepare(path: path, threads: threads, cacheStem: stem, writeCache: writeCache,
+                                                           canonicalize: !asWritten,
                                                            progress: { done in
             progress.update("train: validating and canonicalising \(path): \(done) molecules, "
                             + "\(Int(Double(done) / max(progress.elapsed, 1e-9))) molecules/s")

@@ -50,6 +50,24 @@ import Testing
         #expect(error?.description.contains("dropped 3 invalid") == true)
     }
 
+    /// `train --as-written`: the same molecules are dropped, the kept ones keep their text, and a
+    /// cache made in the other mode is not used.
+    @Test func asWrittenKeepsTheTextOfTheValidLines() throws {
+        let path = try write(Self.dirty)
+        let stem = Fixtures.temporaryDirectory() + "/prepared-data"
+        let canonical = try TrainingFilePreparation.prepare(path: path, threads: 2, cacheStem: stem)
+        let written = try TrainingFilePreparation.prepare(path: path, threads: 2, cacheStem: stem, canonicalize: false)
+        #expect(!written.fromCache && !written.record.canonicalized)
+        #expect(written.records.map(\.lineNumber) == canonical.records.map(\.lineNumber))
+        let lines = Self.dirty
+        #expect(written.records.map(\.smiles) == written.records.map { lines[$0.lineNumber - 1] })
+        #expect(written.records.map(\.smiles) != canonical.records.map(\.smiles))
+        #expect(written.record.dropped == canonical.record.dropped)
+        #expect(written.record.description.contains("as written"))
+        let again = try TrainingFilePreparation.prepare(path: path, threads: 2, cacheStem: stem, canonicalize: false)
+        #expect(again.fromCache && again.records == written.records)
+    }
+
     @Test func thePreparationIsCachedForItsFileOnly() throws {
         let path = try write(Self.dirty)
         let stem = Fixtures.temporaryDirectory() + "/prepared-data"

@@ -22,7 +22,8 @@ public struct DataPreparationRecord: Codable, Sendable, Equatable, CustomStringC
     public var invalidUTF8Lines = 0
 
     public var description: String {
-        var text = "\(path): \(kept) of \(recordsRead) molecules kept, canonicalised by RDKit"
+        var text = "\(path): \(kept) of \(recordsRead) molecules kept, "
+            + (canonicalized ? "canonicalised by RDKit" : "validated by RDKit and kept as written (--as-written)")
         let drops = dropped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         if !drops.isEmpty { text += "; dropped " + drops.map { "\($0.value) \($0.key)" }.joined(separator: ", ") }
         let reasons = invalidReasons.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(3)
@@ -80,18 +81,23 @@ public enum TrainingFilePreparation {
     /// Prepares `path` on `threads` workers. `progress` gets the records done so far (after each
     /// chunk); when `shouldStop` turns true between chunks, throws `PreparationInterrupted`.
     /// `writeCache` false reads a cache but never writes one (ranks other than 0 under mpirun).
-    public static func prepare(path: String, threads: Int, cacheStem: String?, writeCache: Bool = true, chunkSize: Int = 8192,
+    /// `canonicalize` false keeps each valid line's SMILES as written (`train --as-written`, to
+    /// repeat runs made before training canonicalised); invalid lines are dropped either way.
+    public static func prepare(path: String, threads: Int, cacheStem: String?, writeCache: Bool = true, canonicalize: Bool = true,
+                               chunkSize: Int = 8192,
                                progress: (Int) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> PreparedTrainingFile {
         let sha256 = path == "-" ? nil : try SHA256.hexDigest(ofFileAt: path)
-        if let cacheStem, let sha256, let cached = readCache(stem: cacheStem, sha256: sha256) { return cached }
+        if let cacheStem, let sha256, let cached = readCache(stem: cacheStem, sha256: sha256),
+           cached.record.canonicalized == canonicalize { return cached }
         let reader = try SMILESReader(path: path)
         var record = DataPreparationRecord(path: path, sha256: sha256)
+        record.canonicalized = canonicalize
         var records: [SMILESRecord] = []
         while true {
             if shouldStop() { throw PreparationInterrupted(step: "validating and canonicalising \(path)") }
             let batch = try reader.nextBatch(maxCount: max(1, chunkSize))
             if batch.isEmpty { break }
-            let outcomes = CorpusPreparation.evaluate(batch, canonicalize: true, threads: threads)
+            let outcomes = CorpusPreparation.evaluate(batch, canonicalize: canonicalize, threads: threads)
             for (source, outcome) in zip(batch, outcomes) {
                 record.recordsRead += 1
                 switch outcome {
