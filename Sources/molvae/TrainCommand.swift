@@ -320,9 +320,8 @@ struct TrainCommand: ParsableCommand {
         }
         // Only rank 0 writes (checkpoints, best/last, metrics, curves).
         let trainer = try Trainer(model: model, vocabulary: vocabulary, train: train, valid: validData, options: options,
-                                  directory: group.isRoot ? out : nil, resumeFrom: checkpoint)
+                                  directory: group.isRoot ? out : nil, resumeFrom: checkpoint, group: group)
         trainer.threads = threads
-        trainer.group = group
         let progress = TrainProgress(trainer: trainer, terminal: isatty(2) != 0, silent: !group.isRoot)
         let fault = RankFault.fromEnvironment()
         trainer.onStep = { report in

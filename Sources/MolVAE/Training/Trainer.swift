@@ -89,7 +89,8 @@ public final class Trainer {
     /// A new run (checkpoint nil) or a resumed one. The model must match the vocabulary.
     public init(model: SmilesVAE, vocabulary: Vocabulary, train: TrainingData, valid: TrainingData,
                 options: TrainingOptions, directory: String?, resumeFrom checkpoint: Checkpoint? = nil,
-                chemnet: ChemNet? = nil) throws {
+                chemnet: ChemNet? = nil, group: ProcessGroup = .single) throws {
+        self.group = group
         self.vocabulary = vocabulary
         self.train = train
         self.valid = valid
@@ -132,7 +133,7 @@ public final class Trainer {
         if let n = options.fcdSamples, n > 0 {
             let network = try chemnet ?? ChemNet.bundled()
             guard let evaluation = FCDEvaluation(samples: n, network: network, valid: valid, vocabulary: vocabulary,
-                                                 threads: max(threads, EngineThreads.count)) else {
+                                                 threads: max(threads, EngineThreads.count), group: group) else {
                 throw FCDEvaluationError(description: "--eval-fcd needs at least 2 valid validation molecules (\(valid.count) in the validation set)")
             }
             fcdEvaluation = evaluation
