@@ -31,7 +31,8 @@ public enum PropsRunner {
         let started = Date()
         try SAFragmentTable.ensureLoaded()
         let reader = try SMILESReader(path: inputPath, format: format(of: inputPath), blankLines: .keep)
-        let writer = group.isRoot ? try outputPath.map { try AtomicFileWriter(path: $0) } : nil
+        // Opened (and at the end committed) collectively: a bad output path is one error on every rank.
+        let writer = try group.collectively { group.isRoot ? try outputPath.map { try AtomicFileWriter(path: $0) } : nil }
         let emit: (String) throws -> Void = { text in
             guard group.isRoot else { return }
             if let writer {
@@ -70,7 +71,7 @@ public enum PropsRunner {
             rows += lines.count
             try emit(text)
         }
-        try writer?.commit()
+        try group.collectively { try writer?.commit() }
         return Summary(rows: rows, validRows: valid, seconds: Date().timeIntervalSince(started))
     }
 

@@ -186,13 +186,17 @@ public final class Trainer {
             }
             // A checkpoint is only written after a good step, so the last one is always a good one.
             if options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0 && state.consecutiveFailures == 0 {
-                try writeCheckpoint()
+                try group.collectively { try writeCheckpoint() }
             }
         }
         state.elapsedSeconds = startElapsed + Date().timeIntervalSince(started)
         try evaluateAndRecord()
-        try writeCheckpoint()
-        if let directory { try saveModel(to: directory + "/last.safetensors") }
+        // Only rank 0 writes; `collectively` makes a failed write (a full disk) one error on
+        // every rank instead of MPI_Abort.
+        try group.collectively {
+            try writeCheckpoint()
+            if let directory { try saveModel(to: directory + "/last.safetensors") }
+        }
         return reason
     }
 
@@ -325,19 +329,22 @@ public final class Trainer {
             m.fcd = fcdEvaluation.measure(model: model, vocabulary: vocabulary, seed: state.seed &+ UInt64(state.step),
                                           maxSteps: options.maxSampleSteps, threads: threads)
         }
-        if options.bestByFCD == true {
-            if let fcd = m.fcd, state.bestFCD == nil || fcd < state.bestFCD! {
-                state.bestFCD = fcd
+        // Rank 0's writes, whose failure every rank learns (see run()).
+        try group.collectively {
+            if options.bestByFCD == true {
+                if let fcd = m.fcd, state.bestFCD == nil || fcd < state.bestFCD! {
+                    state.bestFCD = fcd
+                    state.bestStep = state.step
+                    if let directory { try saveModel(to: directory + "/best.safetensors") }
+                }
+                if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! { state.bestValidELBO = m.validELBO }
+            } else if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! {
+                state.bestValidELBO = m.validELBO
                 state.bestStep = state.step
                 if let directory { try saveModel(to: directory + "/best.safetensors") }
             }
-            if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! { state.bestValidELBO = m.validELBO }
-        } else if m.validELBO.isFinite, state.bestValidELBO == nil || m.validELBO < state.bestValidELBO! {
-            state.bestValidELBO = m.validELBO
-            state.bestStep = state.step
-            if let directory { try saveModel(to: directory + "/best.safetensors") }
+            try metrics?.append(m)
         }
-        try metrics?.append(m)
         onEvaluation?(m)
         return m
     }
