@@ -147,19 +147,36 @@ struct ReportCommand: ParsableCommand {
             }
             timings["fcd"] = Date().timeIntervalSince(started)
         }
+        // What rank 0 computes alone, the other ranks of this machine waiting asleep
+        // (`collectively`), may use their threads too: the reports of 1 and 2 threads are
+        // identical (checked on 701 and 3,700 valid molecules; maxima, per-point sums).
+        let soloThreads = threads * localRanks
+        // GuacaMol's KL benchmark, its RDKit work shared; a plain run leaves it to QualityReport,
+        // as it always did.
+        var guacamolKL: GuacaMolKLDivergence?
+        if group.usesMPI, train != nil {
+            let started = Date()
+            guacamolKL = GuacaMolKLDivergence.measure(generatedCanonical: generatedSet?.valid.map(\.canonicalSMILES) ?? [],
+                                                      training: trainSet?.smiles ?? [], samples: guacamolSamples, seed: guacamolSeed,
+                                                      threads: threads, rootThreads: soloThreads, group: group)
+            timings["guacamol_kl"] = Date().timeIntervalSince(started)
+        }
         // Rank 0's metrics and writes; the other ranks learn whether they worked, so that a
         // failure there (an unwritable --out) is one error, not MPI_Abort.
         try group.collectively {
             guard let generatedSet else { return }
-            try finish(generatedSet, trainSet, testSet, scaffoldSet, fcd: fcd, guacamolFCD: guacamolFCD, timings: timings)
+            try finish(generatedSet, trainSet, testSet, scaffoldSet, fcd: fcd, guacamolFCD: guacamolFCD, guacamolKL: guacamolKL,
+                       timings: timings, threads: soloThreads)
         }
     }
 
     private func finish(_ generatedSet: EvaluatedSet, _ trainSet: TrainingSet?, _ testSet: ReferenceFile?, _ scaffoldSet: ReferenceFile?,
-                        fcd: [String: FCDValue], guacamolFCD: GuacaMolFCD?, timings: [String: Double]) throws {
+                        fcd: [String: FCDValue], guacamolFCD: GuacaMolFCD?, guacamolKL: GuacaMolKLDivergence?,
+                        timings: [String: Double], threads: Int) throws {
         FileHandle.standardError.write(Data("report: computing metrics\n".utf8))
         let report = QualityReport(generated: generatedSet, train: trainSet, test: testSet, testScaffolds: scaffoldSet,
-                                   fcd: fcd, threads: threads, timings: timings, guacamolSamples: guacamolSamples, guacamolSeed: guacamolSeed, guacamolFCD: guacamolFCD)
+                                   fcd: fcd, threads: threads, timings: timings, guacamolSamples: guacamolSamples, guacamolSeed: guacamolSeed, guacamolFCD: guacamolFCD,
+                                   guacamolKL: guacamolKL)
 
         let json = try report.jsonData()
         if let out {

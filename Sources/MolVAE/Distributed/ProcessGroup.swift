@@ -154,6 +154,10 @@ public final class ProcessGroup: @unchecked Sendable {
 
     public func barrier() { timed { molvae_mpi_barrier() } }
 
+    /// A barrier whose waiting ranks sleep (polling every millisecond) rather than spin: for
+    /// waits that may be long, while some ranks (rank 0 writing, computing metrics) work alone.
+    public func quietBarrier() { timed { molvae_mpi_quiet_barrier() } }
+
     /// Ends MPI on a normal exit (every rank calls it); nothing without MPI.
     public func finalize() {
         guard usesMPI else { return }

@@ -23,6 +23,8 @@ extension ProcessGroup {
     /// cache holds a result).
     public func broadcast(_ decision: Bool) -> Bool {
         guard usesMPI else { return decision }
+        // Rank 0 may have worked alone for a while (reading its cache): wait asleep.
+        quietBarrier()
         return broadcast([decision ? 1 : 0])[0] == 1
     }
 }
