@@ -149,7 +149,7 @@ struct ReportCommand: ParsableCommand {
         }
         // What rank 0 computes alone, the other ranks of this machine waiting asleep
         // (`collectively`), may use their threads too: the reports of 1 and 2 threads are
-        // identical (checked on 701 and 3,700 valid molecules; maxima, per-point sums).
+        // identical (checked on 701 and 3,742 valid molecules; maxima, per-point sums).
         let soloThreads = threads * localRanks
         // GuacaMol's KL benchmark, its RDKit work shared; a plain run leaves it to QualityReport,
         // as it always did.

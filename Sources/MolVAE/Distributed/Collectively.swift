@@ -19,8 +19,9 @@ extension ProcessGroup {
     /// threw on any rank, every rank throws the same `RankFailure` naming what failed where.
     /// Use it around work that can fail on some ranks only (rank 0's writes, a read that is
     /// followed by a collective), so that the failure ends the job as one clear error instead of
-    /// MPI_Abort. The ranks that finish first wait asleep (`quietBarrier`), leaving their cores
-    /// to the ranks still working. Without MPI it is `try body()`: errors pass unchanged.
+    /// MPI_Abort. The ranks that finish first wait asleep (`allGather` starts with a
+    /// `quietBarrier`), leaving their cores to the ranks still working. Without MPI it is
+    /// `try body()`: errors pass unchanged.
     public func collectively<T>(_ body: () throws -> T) throws -> T {
         guard usesMPI else { return try body() }
         var value: T?
@@ -32,7 +33,6 @@ extension ProcessGroup {
             // An empty message would read as success.
             if failure.isEmpty { failure = "\(type(of: error))" }
         }
-        quietBarrier()
         let outcomes = allGather(Array(failure.utf8)).map { String(decoding: $0, as: UTF8.self) }
         let failures = outcomes.enumerated().filter { !$0.element.isEmpty }.map { (rank: $0.offset, message: $0.element) }
         if !failures.isEmpty { throw RankFailure(failures: failures, ranks: size) }
