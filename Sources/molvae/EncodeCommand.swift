@@ -65,8 +65,10 @@ struct EncodeCommand: ParsableCommand {
         let encoder = LatentEncoder(trained)
         let mode: EncodingMode = point == .mean ? .mean : .sample(seed: options.seed)
         let root = group.isRoot
-        let sink = root ? try CSVSink(path: options.out) : nil
-        let failureSink = root ? try failures.map { try CSVSink(path: $0) } : nil
+        // Opened (and at the end committed) collectively: a bad --out is one error on every rank.
+        let (sink, failureSink) = try group.collectively {
+            root ? (try CSVSink(path: options.out), try failures.map { try CSVSink(path: $0) }) : (nil, nil)
+        }
         try sink?.write(LatentCSV.header(dimension: trained.model.config.latent))
         try failureSink?.write("line,smiles,reason\n")
         let progress = ProgressLine(silent: !root)
@@ -105,13 +107,16 @@ struct EncodeCommand: ParsableCommand {
             progress.update("encode: \(records) molecules, \(failed) failed")
         }
         progress.finish()
-        guard root else { return }
-        if failed > shown { note("... and \(failed - shown) more lines that could not be encoded" + (failures.map { " (all in \($0))" } ?? "")) }
-        try failureSink?.commit()
-        guard encoded > 0 else {
-            throw CommandFailure("\(place): none of the \(records) molecules could be encoded (see the reasons above); no latents written")
+        try group.collectively {
+            guard root else { return }
+            if failed > shown { note("... and \(failed - shown) more lines that could not be encoded" + (failures.map { " (all in \($0))" } ?? "")) }
+            try failureSink?.commit()
+            guard encoded > 0 else {
+                throw CommandFailure("\(place): none of the \(records) molecules could be encoded (see the reasons above); no latents written")
+            }
+            try sink?.commit()
         }
-        try sink?.commit()
+        guard root else { return }
         note("encode: \(encoded) of \(records) molecules encoded (\(point.rawValue)), \(failed) failed; "
              + "\(trained.model.config.latent) dimensions; \(fixed(Double(records) / max(progress.elapsed, 1e-9), 1)) molecules/s; model \(trained.path)")
     }

@@ -31,6 +31,13 @@ enum RankedRun {
     static func report(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 }
 
+/// Ranks of this job on this machine (1 without mpirun).
+let localRanks: Int = {
+    guard ProcessGroup.world.usesMPI,
+          let local = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init), local > 0 else { return 1 }
+    return local
+}()
+
 /// The default --threads: every core in a plain run; under mpirun the cores shared by the
 /// ranks on this machine (OMPI_COMM_WORLD_LOCAL_SIZE), so that -np 2 on 2 cores does not start
 /// 4 busy threads.

@@ -95,7 +95,8 @@ struct SampleCommand: ParsableCommand {
                                    syntaxMask: decoding.syntaxMask)
         sampler.group = group
         let goal: SamplingGoal = uniqueValid.map { .distinctValid($0, maxSamples: maxTries ?? 10 * $0) } ?? .samples(n ?? 1000)
-        let sink = group.isRoot ? try CSVSink(path: options.out) : nil
+        // Opened (and at the end committed) collectively: a bad --out is one error on every rank.
+        let sink = try group.collectively { group.isRoot ? try CSVSink(path: options.out) : nil }
         try sink?.write("smiles,valid,canonical\n")
         let progress = ProgressLine(silent: !group.isRoot)
         let total: Int
@@ -110,7 +111,7 @@ struct SampleCommand: ParsableCommand {
         }) { sample in
             try sink?.write("\(CSV.escape(sample.raw)),\(sample.isValid ? 1 : 0),\(CSV.escape(sample.canonical ?? ""))\n")
         }
-        try sink?.commit()
+        try group.collectively { try sink?.commit() }
         progress.finish()
         let seconds = progress.elapsed
         var summary = "sample: \(stats.samples) samples, validity \(fixed(stats.validity)), uniqueness \(fixed(stats.uniqueness)) "
@@ -120,9 +121,12 @@ struct SampleCommand: ParsableCommand {
             + (group.usesMPI ? " per rank, \(group.size) ranks); " : "); ")
             + "model \(trained.path), seed \(options.seed), \(decoding.summary)"
         if group.isRoot { note(summary) }
-        if let uniqueValid, stats.distinct.count < uniqueValid {
-            throw CommandFailure("only \(stats.distinct.count) of \(uniqueValid) distinct valid molecules after \(stats.samples) samples "
-                                  + "(--max-tries); the output holds those \(stats.distinct.count). Raise --max-tries or lower --temperature.")
+        // Every rank holds the same counts, so every rank fails here: one error, printed once.
+        try group.collectively {
+            if let uniqueValid, stats.distinct.count < uniqueValid {
+                throw CommandFailure("only \(stats.distinct.count) of \(uniqueValid) distinct valid molecules after \(stats.samples) samples "
+                                      + "(--max-tries); the output holds those \(stats.distinct.count). Raise --max-tries or lower --temperature.")
+            }
         }
     }
 }

@@ -67,7 +67,8 @@ struct ScoreCommand: ParsableCommand {
         let (trained, reader, referencePath) = try RankAgreement.prepare(group: group, inputs: [input, options.model, reference]) {
             (try options.load(), try SMILESReader(path: input), try reference ?? DataFiles.path(of: "moses-test-10k.smi.gz"))
         }
-        let sink = root ? try CSVSink(path: options.out) : nil
+        // Opened (and at the end committed) collectively: a bad --out is one error on every rank.
+        let sink = try group.collectively { root ? try CSVSink(path: options.out) : nil }
         let scorer = ELBOScorer(samples: samples, seed: options.seed)
         let say: (String) -> Void = { if root { note($0) } }
         say("score: reference statistics from \(referencePath) (first \(referenceSize) molecules, \(scorer.methodDescription))")
@@ -125,12 +126,15 @@ struct ScoreCommand: ParsableCommand {
                 }
             }
         }
-        guard root else { return }
-        if failed > shown { note("... and \(failed - shown) more lines that could not be encoded (all listed in the CSV)") }
-        guard scored > 0 else {
-            throw CommandFailure("\(place): none of the \(failed) molecules could be encoded (see the reasons above); nothing scored")
+        try group.collectively {
+            guard root else { return }
+            if failed > shown { note("... and \(failed - shown) more lines that could not be encoded (all listed in the CSV)") }
+            guard scored > 0 else {
+                throw CommandFailure("\(place): none of the \(failed) molecules could be encoded (see the reasons above); nothing scored")
+            }
+            try sink?.commit()
         }
-        try sink?.commit()
+        guard root else { return }
         let top = unusual.map { "\($0.smiles.prefix(60)) (z \(fixed($0.z, 2)))" }
         note("score: \(scored) molecules scored, \(failed) could not be encoded; most unusual: \(top.joined(separator: ", ")); "
              + "\(fixed(Date().timeIntervalSince(started), 1)) s; model \(trained.path)")

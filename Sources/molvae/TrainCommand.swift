@@ -429,9 +429,8 @@ struct TrainCommand: ParsableCommand {
         // Only rank 0 writes (checkpoints, best/last, metrics, curves).
         let trainer = try Trainer(model: model, vocabulary: vocabulary, train: train, valid: validData, options: options,
                                   directory: group.isRoot ? out : nil, resumeFrom: checkpoint,
-                                  initialPropertyHead: inputs.initial?.head)
+                                  initialPropertyHead: inputs.initial?.head, group: group)
         trainer.threads = threads
-        trainer.group = group
         trainer.modelMetadata[DataPreparationRecord.metadataKey] = DataPreparationRecord.jsonString(inputs.preparation)
         let progress = TrainProgress(trainer: trainer, terminal: isatty(2) != 0, silent: !group.isRoot)
         let fault = RankFault.fromEnvironment()

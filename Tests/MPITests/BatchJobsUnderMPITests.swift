@@ -59,4 +59,24 @@ import Testing
         #expect(o.error.contains("rank 1:") && o.error.contains("absent.smi"), "\(o.error)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/p.csv"))
     }
+
+    /// An output rank 0 cannot create (a file stands where its folder should be) fails on rank 0
+    /// alone; every rank learns it, so the job ends with one error and no MPI_Abort.
+    @Test(arguments: ["props", "encode", "score", "sample"])
+    func anOutputRankZeroCannotCreateIsOneError(command: String) throws {
+        let dir = Launcher.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = try Self.input(in: dir)
+        let out = input + "/out.csv"
+        let arguments: [String] = switch command {
+        case "props": ["props", input, "--out", out, "--threads", "1"]
+        case "sample": ["sample", "--n", "10", "--threads", "1", "--out", out]
+        default: [command, "--input", input, "--threads", "1", "--out", out]
+        }
+        let o = try Launcher.mpi(2, arguments, deadline: 120)
+        #expect(!o.timedOut && o.status != 0, "\(command): status \(o.status): \(o.error.suffix(1500))")
+        #expect(o.error.components(separatedBy: "molvae \(command)").count == 2, "\(command): want one error: \(o.error)")
+        #expect(o.error.contains("input.smi/out.csv"), "\(command): the error should name the output: \(o.error)")
+        #expect(!o.error.contains("MPI_ABORT"), "\(command): \(o.error)")
+    }
 }

@@ -67,16 +67,19 @@ enum Launcher {
         return run(mpirun, arguments, deadline: deadline)
     }
 
-    /// molvae without mpirun.
-    static func plain(_ arguments: [String], deadline: Double = 120) -> Outcome { run(molvae, arguments, deadline: deadline) }
+    /// molvae without mpirun (`environment` added to the test's, which never holds MPI's).
+    static func plain(_ arguments: [String], environment: [String: String] = [:], deadline: Double = 120) -> Outcome {
+        run(molvae, arguments, environment: environment, deadline: deadline)
+    }
 
-    static func run(_ executable: String, _ arguments: [String], deadline: Double) -> Outcome {
+    static func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:], deadline: Double) -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         // A test process is not an MPI rank; its children must not think they are.
         for key in environment.keys where key.hasPrefix("OMPI_") || key.hasPrefix("PMIX_") { environment[key] = nil }
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         // Output goes to files: pipes would need readers running alongside.
         let scratch = temporaryDirectory()

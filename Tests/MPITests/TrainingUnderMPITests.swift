@@ -99,6 +99,25 @@ import Testing
         #expect((diff / norm).squareRoot() < 1e-5, "np2 then plain vs plain: relative difference \((diff / norm).squareRoot())")
     }
 
+    /// --eval-fcd under two ranks (samples drawn in blocks, ChemNet's chunks shared, rank 0's
+    /// distance sent to every rank) equals a plain run's FCD bit for bit on the same parameters:
+    /// the evaluation at step 0, before any step could make the parameters differ.
+    @Test func sharedEvalFCDEqualsOneProcess() throws {
+        let root = Launcher.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let extra = ["--eval-fcd", "600", "--eval-every", "2"]
+        Self.expectSuccess(Launcher.plain(Self.arguments(out: root + "/plain", steps: 0, extra: extra)), "plain")
+        Self.expectSuccess(try Launcher.mpi(2, Self.arguments(out: root + "/np2", steps: 0, extra: extra)), "np2")
+        func fcd(_ dir: String) throws -> Double? {
+            let line = try String(contentsOfFile: dir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").first.map(String.init) ?? ""
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return object?["fcd"] as? Double
+        }
+        let plain = try fcd(root + "/plain"), two = try fcd(root + "/np2")
+        #expect(plain != nil && plain!.isFinite, "the plain run has no FCD")
+        #expect(two == plain, "FCD: \(String(describing: two)) under 2 ranks, \(String(describing: plain)) plain")
+    }
+
     @Test func aRankThatDiesStopsTheJob() throws {
         let root = Launcher.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -43,6 +43,10 @@ int molvae_mpi_allgatherv(const void *bytes, int count, void *out, const int *co
 int molvae_mpi_gatherv(const void *bytes, int count, void *out, const int *counts, const int *displacements, int root);
 
 int molvae_mpi_barrier(void);
+/// A barrier that waits asleep (MPI_Ibarrier, then MPI_Test every millisecond) instead of
+/// spinning as Open MPI's blocking collectives do: for ranks that wait while rank 0 works alone,
+/// so that their cores stay free for it.
+int molvae_mpi_quiet_barrier(void);
 /// Ends MPI cleanly (every rank must call it) ...
 int molvae_mpi_finalize(void);
 /// ... or stops every rank of the job at once (for a failure the other ranks do not know about).

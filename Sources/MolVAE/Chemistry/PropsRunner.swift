@@ -33,7 +33,8 @@ public enum PropsRunner {
         // A readable file without bytes is a table without rows (exit 0, as the README says),
         // like a file of only a header; a missing or unreadable one is still an error.
         let reader = try openUnlessEmpty(inputPath)
-        let writer = group.isRoot ? try outputPath.map { try AtomicFileWriter(path: $0) } : nil
+        // Opened (and at the end committed) collectively: a bad output path is one error on every rank.
+        let writer = try group.collectively { group.isRoot ? try outputPath.map { try AtomicFileWriter(path: $0) } : nil }
         let emit: (String) throws -> Void = { text in
             guard group.isRoot else { return }
             if let writer {
@@ -72,7 +73,7 @@ public enum PropsRunner {
             rows += lines.count
             try emit(text)
         }
-        try writer?.commit()
+        try group.collectively { try writer?.commit() }
         return Summary(rows: rows, validRows: valid, seconds: Date().timeIntervalSince(started))
     }
 

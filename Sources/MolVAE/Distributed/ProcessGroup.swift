@@ -131,8 +131,12 @@ public final class ProcessGroup: @unchecked Sendable {
         return rank == root ? split(out, counts: counts, displacements: displacements) : nil
     }
 
-    /// Counts of every rank (one small allgather) and where each lands.
+    /// Counts of every rank (one small allgather) and where each lands. A gather ends a share of
+    /// work whose parts take unequal times, so the ranks that finish first wait asleep
+    /// (`quietBarrier`): a spinning rank would take CPU from the ranks still working whenever
+    /// the machine has no idle core.
     private func layout(of count: Int) -> (counts: [Int32], displacements: [Int32], total: Int) {
+        quietBarrier()
         var mine = Int64(count)
         var all = [Int64](repeating: 0, count: size)
         all.withUnsafeMutableBufferPointer { p in timed { molvae_mpi_allgather_int64(&mine, 1, p.baseAddress) } }
@@ -153,6 +157,10 @@ public final class ProcessGroup: @unchecked Sendable {
     // MARK: lifetime
 
     public func barrier() { timed { molvae_mpi_barrier() } }
+
+    /// A barrier whose waiting ranks sleep (polling every millisecond) rather than spin: for
+    /// waits that may be long, while some ranks (rank 0 writing, computing metrics) work alone.
+    public func quietBarrier() { timed { molvae_mpi_quiet_barrier() } }
 
     /// Ends MPI on a normal exit (every rank calls it); nothing without MPI.
     public func finalize() {

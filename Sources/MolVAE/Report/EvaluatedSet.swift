@@ -39,7 +39,7 @@ public struct EvaluatedSet: Sendable {
             results.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
                 parallelChunks(count: batch.count, threads: threads, maxChunk: 64) { range in
-                    for i in range { base[i] = evaluate(batch[i], role: role) }
+                    for i in range { base[i] = EvaluatedSet.verdict(on: batch[i], role: role) }
                 }
             }
             for result in results {
@@ -54,6 +54,15 @@ public struct EvaluatedSet: Sendable {
         self.invalid = invalid
     }
 
+    /// A set whose lines were judged elsewhere (by the ranks of an mpirun job).
+    init(path: String, sha256: String, lineCount: Int, valid: [MoleculeFeatures], invalid: [InvalidLine]) {
+        self.path = path
+        self.sha256 = sha256
+        self.lineCount = lineCount
+        self.valid = valid
+        self.invalid = invalid
+    }
+
     public var invalidCounts: [InvalidReason: Int] {
         var counts: [InvalidReason: Int] = [:]
         for line in invalid { counts[line.reason, default: 0] += 1 }
@@ -63,20 +72,24 @@ public struct EvaluatedSet: Sendable {
 
 extension EvaluatedSet.InvalidLine: Error {}
 
-private func evaluate(_ record: SMILESRecord, role: EvaluatedSet.Role) -> Result<MoleculeFeatures, EvaluatedSet.InvalidLine> {
-    let molecule: Molecule
-    do {
-        molecule = try Molecule(smiles: record.smiles)
-    } catch {
-        return .failure(.init(line: record.lineNumber, smiles: record.smiles,
-                              reason: InvalidReason(smiles: record.smiles, message: error.reason),
-                              message: error.reason))
-    }
-    do {
-        return .success(try MoleculeFeatures(molecule, role: role))
-    } catch {
-        // RDKit parsed the molecule but could not score it: invalid for the metrics, with why.
-        return .failure(.init(line: record.lineNumber, smiles: record.smiles, reason: .other,
-                              message: "\(error)"))
+extension EvaluatedSet {
+    /// One line judged: its features, or why it is not a valid molecule. Depends on the line
+    /// alone, so lines can be judged in any grouping, on any rank.
+    static func verdict(on record: SMILESRecord, role: Role) -> Result<MoleculeFeatures, InvalidLine> {
+        let molecule: Molecule
+        do {
+            molecule = try Molecule(smiles: record.smiles)
+        } catch {
+            return .failure(.init(line: record.lineNumber, smiles: record.smiles,
+                                  reason: InvalidReason(smiles: record.smiles, message: error.reason),
+                                  message: error.reason))
+        }
+        do {
+            return .success(try MoleculeFeatures(molecule, role: role))
+        } catch {
+            // RDKit parsed the molecule but could not score it: invalid for the metrics, with why.
+            return .failure(.init(line: record.lineNumber, smiles: record.smiles, reason: .other,
+                                  message: "\(error)"))
+        }
     }
 }

@@ -36,11 +36,14 @@ public struct QualityReport: Codable, Sendable {
     public let timings: [String: Double]
 
     /// `guacamolSamples` and `guacamolSeed` set GuacaMol's KL benchmark (`GuacaMolKLDivergence`),
-    /// computed only with a training set, its reference.
+    /// computed only with a training set, its reference. A caller that computed that benchmark
+    /// already (shared over the ranks of an mpirun job) passes it as `guacamolKL`, with its
+    /// seconds in `timings["guacamol_kl"]`, then a stage of its own.
     public init(generated: EvaluatedSet, train: TrainingSet?, test: ReferenceFile?, testScaffolds: ReferenceFile?,
                 fcd: [String: FCDValue] = [:], threads: Int, timings: [String: Double] = [:],
                 guacamolSamples: Int = GuacaMolKLDivergence.defaultSamples,
-                guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed, guacamolFCD: GuacaMolFCD? = nil) {
+                guacamolSeed: UInt32 = GuacaMolKLDivergence.defaultSeed, guacamolFCD: GuacaMolFCD? = nil,
+                guacamolKL: GuacaMolKLDivergence? = nil) {
         let started = ContinuousClock.now
         tool = "molvae"
         version = MolVAEVersion.current
@@ -66,11 +69,12 @@ public struct QualityReport: Codable, Sendable {
         var guacamol = GuacaMolMetrics(lineCount: generated.lineCount, validCanonical: generated.valid.map(\.canonicalSMILES),
                                        canonicalTrain: train?.canonical)
         let klStarted = ContinuousClock.now
-        guacamol.klDivergence = train.map {
+        let computesKL = train != nil && guacamolKL == nil
+        guacamol.klDivergence = guacamolKL ?? train.map {
             GuacaMolKLDivergence(generatedCanonical: generated.valid.map(\.canonicalSMILES), training: $0.smiles,
                                  samples: guacamolSamples, seed: guacamolSeed, threads: threads)
         }
-        let klSeconds = train == nil ? nil : MolVAE.seconds(since: klStarted)
+        let klSeconds = computesKL ? MolVAE.seconds(since: klStarted) : nil
         guacamol.fcd = guacamolFCD
         self.guacamol = guacamol
 
@@ -84,7 +88,7 @@ public struct QualityReport: Codable, Sendable {
         var timings = timings
         timings["metrics"] = MolVAE.seconds(since: started)
         timings["similarity"] = metrics.similaritySeconds
-        timings["guacamol_kl"] = klSeconds  // part of "metrics", like "similarity"
+        if computesKL { timings["guacamol_kl"] = klSeconds }  // part of "metrics", like "similarity"
         self.timings = timings
         seconds = timings.values.reduce(0, +) - metrics.similaritySeconds - (klSeconds ?? 0)
     }

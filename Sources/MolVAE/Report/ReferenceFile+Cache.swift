@@ -11,14 +11,17 @@ extension ReferenceFile {
         let sha256 = try SHA256.hexDigest(ofFileAt: path)
         let compute = { ReferenceFile(try EvaluatedSet(path: path, sha256: sha256, role: .reference, threads: threads)) }
         guard let cache else { return (try compute(), nil) }
-        let key = CacheKey(sha256: sha256, role: "reference", kind: cacheKind, version: cacheVersion, producer: ReferenceCache.producer)
         let (file, outcome) = try cache.value(
-            for: key,
+            for: cacheKey(sha256: sha256),
             decode: { (reader: inout BinaryReader) throws(CacheFileError) in try decodePayload(&reader, path: path, sha256: sha256) },
             encode: { $0.cachePayload() },
             compute: compute,
             note: note)
         return (file, outcome)
+    }
+
+    static func cacheKey(sha256: String) -> CacheKey {
+        CacheKey(sha256: sha256, role: "reference", kind: cacheKind, version: cacheVersion, producer: ReferenceCache.producer)
     }
 
     /// Counts, invalid lines, then the statistics: fingerprint rows in their popcount order,

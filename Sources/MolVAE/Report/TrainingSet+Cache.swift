@@ -11,21 +11,26 @@ extension TrainingSet {
                             note: (String) -> Void) throws -> (set: TrainingSet, outcome: ReferenceCache.Outcome?) {
         let sha256 = try SHA256.hexDigest(ofFileAt: path)
         guard let cache else { return (try TrainingSet(path: path, sha256: sha256, threads: threads), nil) }
-        let key = CacheKey(sha256: sha256, role: "train", kind: cacheKind, version: cacheVersion, producer: ReferenceCache.producer)
         let (set, outcome) = try cache.value(
-            for: key,
-            decode: { (reader: inout BinaryReader) throws(CacheFileError) in
-                let lines = try reader.int("line count"), valid = try reader.int("valid count")
-                let smiles = try reader.stringList("lines"), canonical = try reader.strings("canonical strings")
-                guard valid <= lines, smiles.count == lines, canonical.count <= valid else {
-                    throw .corrupt("inconsistent counts (\(lines) lines, \(valid) valid, \(smiles.count) strings, \(canonical.count) canonical)")
-                }
-                return TrainingSet(path: path, sha256: sha256, lineCount: lines, validCount: valid, smiles: smiles, canonical: canonical)
-            },
+            for: cacheKey(sha256: sha256),
+            decode: { (reader: inout BinaryReader) throws(CacheFileError) in try decodePayload(&reader, path: path, sha256: sha256) },
             encode: { $0.cachePayload() },
             compute: { try TrainingSet(path: path, sha256: sha256, threads: threads) },
             note: note)
         return (set, outcome)
+    }
+
+    static func cacheKey(sha256: String) -> CacheKey {
+        CacheKey(sha256: sha256, role: "train", kind: cacheKind, version: cacheVersion, producer: ReferenceCache.producer)
+    }
+
+    static func decodePayload(_ reader: inout BinaryReader, path: String, sha256: String) throws(CacheFileError) -> TrainingSet {
+        let lines = try reader.int("line count"), valid = try reader.int("valid count")
+        let smiles = try reader.stringList("lines"), canonical = try reader.strings("canonical strings")
+        guard valid <= lines, smiles.count == lines, canonical.count <= valid else {
+            throw .corrupt("inconsistent counts (\(lines) lines, \(valid) valid, \(smiles.count) strings, \(canonical.count) canonical)")
+        }
+        return TrainingSet(path: path, sha256: sha256, lineCount: lines, validCount: valid, smiles: smiles, canonical: canonical)
     }
 
     /// The payload `load` stores: the same set always gives the same bytes.

@@ -52,23 +52,37 @@ public struct ReferenceCache: Sendable {
                          encode: (T) -> [UInt8],
                          compute: () throws -> T,
                          note: (String) -> Void) throws -> (value: T, outcome: Outcome) {
-        let path = path(for: key)
-        var problem: CacheFileError?
-        if let data = FileManager.default.contents(atPath: path) {
-            do throws(CacheFileError) {
-                var reader = try CacheFile.open([UInt8](data), expecting: key)
-                let value = try decode(&reader)
-                guard reader.remaining == 0 else { throw .corrupt("\(reader.remaining) unread payload bytes") }
-                return (value, .hit)
-            } catch {
-                problem = error
-                switch error {
-                case .corrupt(let reason): note("cache file \(path) is corrupt (\(reason)); recomputing it")
-                case .stale(let reason): note("cache file \(path) is stale (\(reason)); recomputing it")
-                }
-            }
-        }
+        let (cached, problem) = lookUp(key, decode: decode, note: note)
+        if let cached { return (cached, .hit) }
         let value = try compute()
+        return (value, store(value, for: key, encode: encode, replacing: problem, note: note))
+    }
+
+    /// The cached value for `key` when an intact file made for it exists; else nil, with the
+    /// problem of a file that was there but unusable (reported through `note`).
+    public func lookUp<T>(_ key: CacheKey, decode: (inout BinaryReader) throws(CacheFileError) -> T,
+                          note: (String) -> Void) -> (value: T?, problem: CacheFileError?) {
+        let path = path(for: key)
+        guard let data = FileManager.default.contents(atPath: path) else { return (nil, nil) }
+        do throws(CacheFileError) {
+            var reader = try CacheFile.open([UInt8](data), expecting: key)
+            let value = try decode(&reader)
+            guard reader.remaining == 0 else { throw .corrupt("\(reader.remaining) unread payload bytes") }
+            return (value, nil)
+        } catch {
+            switch error {
+            case .corrupt(let reason): note("cache file \(path) is corrupt (\(reason)); recomputing it")
+            case .stale(let reason): note("cache file \(path) is stale (\(reason)); recomputing it")
+            }
+            return (nil, error)
+        }
+    }
+
+    /// Writes a computed value for `key` (atomically) and says what happened: `problem` is the
+    /// unusable file it replaces, if any. A cache that cannot be written is reported and ignored.
+    public func store<T>(_ value: T, for key: CacheKey, encode: (T) -> [UInt8], replacing problem: CacheFileError?,
+                         note: (String) -> Void) -> Outcome {
+        let path = path(for: key)
         var written = true
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -77,7 +91,7 @@ public struct ReferenceCache: Sendable {
             written = false
             note("cannot write cache file \(path) (\(error)); continuing without it")
         }
-        return (value, problem.map { .replaced($0, written: written) } ?? .missing(written: written))
+        return problem.map { .replaced($0, written: written) } ?? .missing(written: written)
     }
 
     /// What reference statistics depend on besides the file and the payload format: the

@@ -99,7 +99,9 @@ public final class Trainer {
     /// A new run (checkpoint nil) or a resumed one. The model must match the vocabulary.
     public init(model: SmilesVAE, vocabulary: Vocabulary, train: TrainingData, valid: TrainingData,
                 options: TrainingOptions, directory: String?, resumeFrom checkpoint: Checkpoint? = nil,
-                chemnet: ChemNet? = nil, initialPropertyHead: (head: PropertyHead, standardisation: PropertyStandardisation)? = nil) throws {
+                chemnet: ChemNet? = nil, initialPropertyHead: (head: PropertyHead, standardisation: PropertyStandardisation)? = nil,
+                group: ProcessGroup = .single) throws {
+        self.group = group
         self.vocabulary = vocabulary
         self.train = train
         self.valid = valid
@@ -151,7 +153,7 @@ public final class Trainer {
         if let n = options.fcdSamples, n > 0 {
             let network = try chemnet ?? ChemNet.bundled()
             guard let evaluation = FCDEvaluation(samples: n, network: network, valid: valid, vocabulary: vocabulary,
-                                                 threads: max(threads, EngineThreads.count)) else {
+                                                 threads: max(threads, EngineThreads.count), group: group) else {
                 throw FCDEvaluationError(description: "--eval-fcd needs at least 2 valid validation molecules (\(valid.count) in the validation set)")
             }
             fcdEvaluation = evaluation
@@ -215,13 +217,17 @@ public final class Trainer {
             // A checkpoint is only written after a good step, so the last one is always a good one.
             if options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0 && state.consecutiveFailures == 0
                 && checkpointStep != state.step {
-                try writeCheckpoint()
+                try group.collectively { try writeCheckpoint() }
             }
         }
         state.elapsedSeconds = startElapsed + Date().timeIntervalSince(started)
         try evaluateAndRecord()
-        if checkpointStep != state.step { try writeCheckpoint() }
-        if let directory { try saveModel(to: directory + "/last.safetensors") }
+        // Only rank 0 writes; `collectively` makes a failed write (a full disk) one error on
+        // every rank instead of MPI_Abort.
+        try group.collectively {
+            if checkpointStep != state.step { try writeCheckpoint() }
+            if let directory { try saveModel(to: directory + "/last.safetensors") }
+        }
         return reason
     }
 
@@ -372,12 +378,15 @@ public final class Trainer {
             state.bestStep = state.step
             improved = true
         }
-        // The resumable state first: a kill between these writes leaves a checkpoint that
-        // --resume continues (at worst best.safetensors or the metrics lag it by one evaluation).
-        // A checkpoint is only written after a good step, so the last one is always a good one.
-        if state.consecutiveFailures == 0 { try writeCheckpoint() }
-        if improved, let directory { try saveModel(to: directory + "/best.safetensors") }
-        try metrics?.append(m)
+        // Rank 0's writes, whose failure every rank learns (see run()). The resumable state
+        // first: a kill between these writes leaves a checkpoint that --resume continues (at
+        // worst best.safetensors or the metrics lag it by one evaluation). A checkpoint is only
+        // written after a good step, so the last one is always a good one.
+        try group.collectively {
+            if state.consecutiveFailures == 0 { try writeCheckpoint() }
+            if improved, let directory { try saveModel(to: directory + "/best.safetensors") }
+            try metrics?.append(m)
+        }
         onEvaluation?(m)
         return m
     }

@@ -85,29 +85,53 @@ public final class ChemNet: @unchecked Sendable {
         var out = [Float](repeating: 0, count: n * Self.featureCount)
         guard n > 0 else { return out }
         let symbols = smiles.map(ChemNetInput.symbols)
-        // Similar lengths together, so a chunk's active rows shrink together.
+        out.withUnsafeMutableBufferPointer { buffer in
+            forward(chunks: Self.chunks(of: symbols), symbols: symbols, threads: threads, placement: .byIndex, into: buffer.baseAddress!)
+        }
+        return out
+    }
+
+    /// The units of work for `symbols`: indices sorted by decreasing length (similar lengths
+    /// together, so a chunk's active rows shrink together), cut every `chunkSize`. A molecule's
+    /// features depend on which molecules share its chunk in the last bits (the products' sizes
+    /// change), so every way of running a set, over threads or ranks, uses these same chunks.
+    static func chunks(of symbols: [[UInt8]]) -> [[Int]] {
+        let n = symbols.count
         let order = (0..<n).sorted { (symbols[$0].count, $0) > (symbols[$1].count, $1) }
-        let chunks = (n + Self.chunkSize - 1) / Self.chunkSize
-        let workers = max(1, min(threads, chunks))
+        return stride(from: 0, to: n, by: chunkSize).map { Array(order[$0..<min(n, $0 + chunkSize)]) }
+    }
+
+    /// Where `forward(chunks:...)` puts a molecule's 512 features: at row `index` of the whole
+    /// set, or packed, the chunks' rows one after another in the order given.
+    enum Placement { case byIndex, packed }
+
+    /// Runs `chunks` on `threads` threads into `out`.
+    func forward(chunks: [[Int]], symbols: [[UInt8]], threads: Int, placement: Placement, into out: UnsafeMutablePointer<Float>) {
+        let workers = max(1, min(threads, chunks.count))
+        // Where each chunk's rows start when packed.
+        var starts: [Int] = []
+        var row = 0
+        for chunk in chunks { starts.append(row); row += chunk.count }
+        let firstRows = starts
         let next = Atomic<Int>(0)
+        let result = UncheckedSendable(out)
         // Our threads each run single-threaded products; OpenBLAS's own threads would split
         // them differently from one call to the next and oversubscribe the cores.
-        EngineThreads.withSingleThreadedBLAS { out.withUnsafeMutableBufferPointer { buffer in
-            let result = UncheckedSendable(buffer.baseAddress!)
+        EngineThreads.withSingleThreadedBLAS {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 let workspace = Workspace()
                 while true {
                     let c = next.add(1, ordering: .relaxed).oldValue
-                    guard c < chunks else { break }
-                    let members = Array(order[(c * Self.chunkSize)..<min(n, (c + 1) * Self.chunkSize)])
+                    guard c < chunks.count else { break }
+                    let members = chunks[c]
                     self.forward(members.map { symbols[$0] }, workspace: workspace)
                     for (row, index) in members.enumerated() {
-                        (result.value + index * Self.featureCount).update(from: workspace.h2 + row * Self.featureCount, count: Self.featureCount)
+                        let target = placement == .byIndex ? index : firstRows[c] + row
+                        (result.value + target * Self.featureCount).update(from: workspace.h2 + row * Self.featureCount, count: Self.featureCount)
                     }
                 }
             }
-        } }
-        return out
+        }
     }
 
     /// Buffers for one thread's chunks; they keep their capacity between chunks.

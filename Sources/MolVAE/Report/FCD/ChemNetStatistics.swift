@@ -91,18 +91,25 @@ extension ChemNet {
     /// The statistics of all of `smiles` and, from the same features, of its first `prefix`
     /// (GuacaMol's FCD reads the first N valid molecules of a set MOSES's FCD reads whole).
     public func statistics(of smiles: [String], threads: Int, prefix: Int) -> (all: ChemNetStatistics?, prefix: ChemNetStatistics?) {
+        accumulate(smiles, prefix: prefix) { activations($0, threads: threads) }!
+    }
+
+    /// The statistics of blocks of `statisticsBlock` molecules whose features `features` gives
+    /// (nil on a rank that only helped compute them: then the result is nil too).
+    func accumulate(_ smiles: [String], prefix: Int,
+                    features: ([String]) -> [Float]?) -> (all: ChemNetStatistics?, prefix: ChemNetStatistics?)? {
         var all = ChemNetStatisticsAccumulator(), first = ChemNetStatisticsAccumulator()
-        var start = 0
+        var start = 0, helper = false
         while start < smiles.count {
             let end = min(smiles.count, start + Self.statisticsBlock)
-            let features = activations(Array(smiles[start..<end]), threads: threads)
+            defer { start = end }
+            guard let features = features(Array(smiles[start..<end])) else { helper = true; continue }
             all.add(features, rows: end - start)
             if start < prefix {
                 let rows = min(end, prefix) - start
                 first.add(Array(features[0..<(rows * Self.featureCount)]), rows: rows)
             }
-            start = end
         }
-        return (all.statistics(), first.statistics())
+        return helper ? nil : (all.statistics(), first.statistics())
     }
 }

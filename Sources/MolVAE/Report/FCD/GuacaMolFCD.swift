@@ -36,25 +36,40 @@ public struct GuacaMolFCD: Sendable, Codable, Equatable {
     public init(generatedStatistics: ChemNetStatistics?, generatedCount: Int, training: [String], trainingSHA256: String,
                 samples: Int = GuacaMolKLDivergence.defaultSamples, seed: UInt32 = GuacaMolKLDivergence.defaultSeed,
                 store: ReferenceStatisticsStore, log: (String) -> Void = { _ in }) throws {
-        let drawn = training.count >= samples
-            ? NumPyLegacyRandom.choiceWithoutReplacement(from: training.count, count: samples, seed: seed).map { training[$0] }
-            : training
-        // The draw is a function of the file, the sample size and the seed: its statistics are
-        // cached under a digest of the three.
-        let key = SHA256.hexDigest(of: Array("guacamol-fcd-reference:\(trainingSHA256):\(samples):\(seed)".utf8))
+        let drawn = Self.draw(from: training, samples: samples, seed: seed)
         var referenceCount = 0
-        let reference = try store.statistics(forReferenceAt: "GuacaMol draw of \(samples) training lines (seed \(seed))", sha256: key,
+        let reference = try store.statistics(forReferenceAt: Self.referenceName(samples: samples, seed: seed),
+                                             sha256: Self.referenceKey(trainingSHA256: trainingSHA256, samples: samples, seed: seed),
                                              lookBeside: false, canonicalSMILES: {
             let canonical = MoleculeCanonicaliser.canonical(drawn, threads: store.threads).compactMap { $0 }
             referenceCount = canonical.count
             return canonical
         }, log: log)
-        let value = FCDValue(generated: generatedStatistics, generatedCount: generatedCount,
-                             reference: reference, referenceCount: referenceCount)
+        self.init(FCDValue(generated: generatedStatistics, generatedCount: generatedCount,
+                           reference: reference, referenceCount: referenceCount))
+    }
+
+    init(_ value: FCDValue) {
         fcd = value.value
         score = value.value.map { exp(-0.2 * $0) }
         generatedMolecules = value.generatedMolecules
         referenceMolecules = value.referenceMolecules
         reason = value.reason
     }
+
+    /// GuacaMol's reference molecules: its seeded draw of `samples` training lines, or every
+    /// line when there are fewer.
+    static func draw(from training: [String], samples: Int, seed: UInt32) -> [String] {
+        training.count >= samples
+            ? NumPyLegacyRandom.choiceWithoutReplacement(from: training.count, count: samples, seed: seed).map { training[$0] }
+            : training
+    }
+
+    /// The draw is a function of the file, the sample size and the seed: its statistics are
+    /// cached under a digest of the three.
+    static func referenceKey(trainingSHA256: String, samples: Int, seed: UInt32) -> String {
+        SHA256.hexDigest(of: Array("guacamol-fcd-reference:\(trainingSHA256):\(samples):\(seed)".utf8))
+    }
+
+    static func referenceName(samples: Int, seed: UInt32) -> String { "GuacaMol draw of \(samples) training lines (seed \(seed))" }
 }

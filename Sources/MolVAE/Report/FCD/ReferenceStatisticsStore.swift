@@ -33,6 +33,17 @@ public struct ReferenceStatisticsStore: Sendable {
     /// references that are not a file of their own (a draw from a training file).
     public func statistics(forReferenceAt path: String, sha256: String, lookBeside: Bool = true, canonicalSMILES: () throws -> [String],
                            log: (String) -> Void = { _ in }) throws -> ChemNetStatistics? {
+        if let stored = try storedStatistics(forReferenceAt: path, sha256: sha256, lookBeside: lookBeside, log: log) { return stored }
+        let started = ContinuousClock.now
+        let smiles = try canonicalSMILES()
+        guard let statistics = network.statistics(of: smiles, threads: threads) else { return nil }
+        log(String(format: "ChemNet statistics of %@: %d molecules in %.1f s", path, smiles.count, MolVAE.seconds(since: started)))
+        keep(statistics, sha256: sha256, log: log)
+        return statistics
+    }
+
+    /// Step 1 and 2 of `statistics(forReferenceAt:...)`: a valid stored file's statistics, or nil.
+    func storedStatistics(forReferenceAt path: String, sha256: String, lookBeside: Bool, log: (String) -> Void) throws -> ChemNetStatistics? {
         let beside = lookBeside ? [path + "." + ChemNetStatisticsFile.pathExtension] : []
         let candidates = beside + [cachePath(sha256: sha256)].compactMap { $0 }
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
@@ -44,21 +55,20 @@ public struct ReferenceStatisticsStore: Sendable {
                 log("ignoring \(candidate): \(reason)")
             }
         }
-        let started = ContinuousClock.now
-        let smiles = try canonicalSMILES()
-        guard let statistics = network.statistics(of: smiles, threads: threads) else { return nil }
-        log(String(format: "ChemNet statistics of %@: %d molecules in %.1f s", path, smiles.count, MolVAE.seconds(since: started)))
-        if let target = cachePath(sha256: sha256) {
-            // A cache that cannot be written costs the next run time, never this run its result
-            // (as for the other cached reference artefacts).
-            do {
-                try FileManager.default.createDirectory(atPath: cacheDirectory!, withIntermediateDirectories: true)
-                try ChemNetStatisticsFile(referenceSHA256: sha256, networkSHA256: network.sha256, statistics: statistics).write(to: target)
-            } catch {
-                log("cannot keep the ChemNet statistics in \(target): \(error)")
-            }
+        return nil
+    }
+
+    /// Writes computed statistics to the cache folder, if there is one.
+    func keep(_ statistics: ChemNetStatistics, sha256: String, log: (String) -> Void) {
+        guard let target = cachePath(sha256: sha256) else { return }
+        // A cache that cannot be written costs the next run time, never this run its result
+        // (as for the other cached reference artefacts).
+        do {
+            try FileManager.default.createDirectory(atPath: cacheDirectory!, withIntermediateDirectories: true)
+            try ChemNetStatisticsFile(referenceSHA256: sha256, networkSHA256: network.sha256, statistics: statistics).write(to: target)
+        } catch {
+            log("cannot keep the ChemNet statistics in \(target): \(error)")
         }
-        return statistics
     }
 }
 
