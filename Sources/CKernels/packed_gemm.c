@@ -21,11 +21,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+// KC and MC can be set with -D for scripts/bench-gemm's tuning runs.
+#ifndef MK_GEMM_KC
+#define MK_GEMM_KC 256
+#endif
+#ifndef MK_GEMM_MC
+#define MK_GEMM_MC 518
+#endif
 enum {
-    MR = 14,     // rows of a register tile
-    NR = 32,     // columns of a register tile: two zmm
-    KC = 256,    // depth of a K block: a W panel of KC × NR floats is 32 KB (L1 is 48 KB on Zen 5)
-    MC = 518,    // most rows of A packed at once (37 micro-panels, 518 KB at KC = 256: L2 is 1 MB)
+    MR = 14,            // rows of a register tile
+    NR = 32,            // columns of a register tile: two zmm
+    KC = MK_GEMM_KC,    // depth of a K block: a W panel of KC × NR floats is 32 KB (L1 is 48 KB on Zen 5)
+    MC = MK_GEMM_MC,    // most rows of A packed at once (37 micro-panels, 518 KB at KC = 256: L2 is 1 MB)
 };
 
 int mk_gemm_avx512_available(void) {
