@@ -17,8 +17,13 @@ import Testing
         try smiles.map { try Molecule(smiles: $0).canonicalSMILES }
     }
 
-    @Test func activationsEqualFcdTorch() throws {
-        let chemnet = try Self.network.get()
+    static let blasNetwork = Result { try ChemNet.bundled(kernel: .blas) }
+
+    /// Both product kernels: the packed AVX-512 one (`.auto` on this CPU) and OpenBLAS, the path
+    /// of CPUs without AVX-512.
+    @Test(arguments: [ProductKernel.auto, .blas])
+    func activationsEqualFcdTorch(_ kernel: ProductKernel) throws {
+        let chemnet = try (kernel == .blas ? Self.blasNetwork : Self.network).get()
         let molecules = try Self.fixtureMolecules()
         let expected = try SafeTensors.read(from: Self.folder.appendingPathComponent("activations.safetensors").path).tensor("activations")
         #expect(expected.shape == [molecules.count, 512])
@@ -46,7 +51,8 @@ import Testing
     }
 
     /// Results do not depend on the thread count; the molecules that share a chunk change a
-    /// feature only by rounding (products of another row count).
+    /// feature only by rounding on the OpenBLAS path (products of another row count), not at all
+    /// on the packed kernel.
     @Test func featuresDoNotDependOnThreadsOrCompany() throws {
         let chemnet = try Self.network.get()
         let molecules = try Self.canonical(Array(Self.fixtureMolecules().prefix(300)))
@@ -56,6 +62,9 @@ import Testing
         let alone = chemnet.activations([molecules[7]], threads: 1)
         let together = Array(one[(7 * 512)..<(8 * 512)])
         #expect(zip(alone, together).map { abs($0 - $1) }.max()! <= 1e-5)
+        // The packed kernel computes each row of a product the same way whatever the other rows:
+        // there, company changes nothing at all.
+        if chemnet.lstm2.usesPackedKernel { #expect(alone == together) }
     }
 
     @Test func inputFollowsFcdTorchGetOneHot() {
@@ -115,10 +124,10 @@ func plainFeatures(_ net: ChemNet, _ smiles: String) -> [Float] {
     let symbols = ChemNetInput.symbols(smiles)
     let x = symbols.flatMap { s in (0..<35).map { $0 == Int(s) ? ChemNetInput.scale : 0 } }
     let l0 = RaggedLayout(lengths: [symbols.count]), l1 = RaggedLayout(), l2 = RaggedLayout()
-    let o1 = FloatBuffer(), o2 = FloatBuffer(), scratch = FloatBuffer()
-    net.conv1.forward(x, layout: l0, nominalLength: 350, output: o1, outputLayout: l1, columns: scratch)
+    let o1 = FloatBuffer(), o2 = FloatBuffer(), scratch = FloatBuffer(), product = FloatBuffer()
+    net.conv1.forward(x, layout: l0, nominalLength: 350, output: o1, outputLayout: l1, columns: scratch, scratch: product)
     Activation.selu.forward(o1.pointer, o1.pointer, count: l1.total * 32)
-    net.conv2.forward(o1.pointer, layout: l1, nominalLength: 175, output: o2, outputLayout: l2, columns: scratch)
+    net.conv2.forward(o1.pointer, layout: l1, nominalLength: 175, output: o2, outputLayout: l2, columns: scratch, scratch: product)
     Activation.selu.forward(o2.pointer, o2.pointer, count: l2.total * 32)
     var positions = o2.toArray(l2.total * 32)
     positions += [Float](repeating: 0, count: (88 - l2.total) * 32)

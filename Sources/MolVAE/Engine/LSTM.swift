@@ -15,8 +15,13 @@ public final class LSTM {
     public let weightHH: [Float]
     /// b_ih + b_hh, [4H].
     public let bias: [Float]
+    /// The two weights packed for the AVX-512 product (`PackedWeights`), or nil where the products
+    /// go through OpenBLAS (`kernel: .blas`, or a CPU without AVX-512).
+    let packedIH: PackedWeights?
+    let packedHH: PackedWeights?
 
-    public init(weightIH: [Float], weightHH: [Float], biasIH: [Float], biasHH: [Float], inputSize: Int, hiddenSize: Int) {
+    public init(weightIH: [Float], weightHH: [Float], biasIH: [Float], biasHH: [Float], inputSize: Int, hiddenSize: Int,
+                kernel: ProductKernel = .auto) {
         let gates = 4 * hiddenSize
         precondition(weightIH.count == gates * inputSize && weightHH.count == gates * hiddenSize)
         precondition(biasIH.count == gates && biasHH.count == gates)
@@ -25,27 +30,43 @@ public final class LSTM {
         self.weightIH = weightIH
         self.weightHH = weightHH
         bias = zip(biasIH, biasHH).map { $0 + $1 }
+        let packs = kernel == .auto
+        packedIH = packs ? weightIH.withUnsafeBufferPointer { PackedWeights($0.baseAddress!, n: gates, k: inputSize) } : nil
+        packedHH = packs ? weightHH.withUnsafeBufferPointer { PackedWeights($0.baseAddress!, n: gates, k: hiddenSize) } : nil
     }
+
+    /// Whether the products run on the packed AVX-512 kernel.
+    public var usesPackedKernel: Bool { packedHH != nil }
 
     public var gateWidth: Int { 4 * hiddenSize }
 
-    /// gates[r] = W_ih · x[r] + b for `rows` rows of x [rows, inputSize].
-    public func project(_ x: UnsafePointer<Float>, rows: Int, into gates: UnsafeMutablePointer<Float>) {
+    /// gates[r] = W_ih · x[r] + b for `rows` rows of x [rows, inputSize]. `scratch` is the
+    /// packed kernel's (each thread its own; unused on the OpenBLAS path).
+    public func project(_ x: UnsafePointer<Float>, rows: Int, into gates: UnsafeMutablePointer<Float>, scratch: FloatBuffer) {
         guard rows > 0 else { return }
         let g = gateWidth
         bias.withUnsafeBufferPointer { b in broadcastRows(gates, b.baseAddress!, rows: rows, cols: g) }
-        weightIH.withUnsafeBufferPointer { w in
-            MatrixProduct.cblas(false, true, rows, g, inputSize, 1, x, inputSize, w.baseAddress!, inputSize, 1, gates, g)
+        if let packedIH {
+            packedIH.accumulate(x, lda: inputSize, rows: rows, into: gates, ldc: g, scratch: scratch)
+        } else {
+            weightIH.withUnsafeBufferPointer { w in
+                MatrixProduct.cblas(false, true, rows, g, inputSize, 1, x, inputSize, w.baseAddress!, inputSize, 1, gates, g)
+            }
         }
     }
 
     /// One time step for `rows` sequences: gates [rows, 4H] holds W_ih·x + b on entry (and is
-    /// overwritten); h and c [rows, H] are the states, updated in place.
-    public func step(gates: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, rows: Int) {
+    /// overwritten); h and c [rows, H] are the states, updated in place. `scratch` as in `project`.
+    public func step(gates: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, rows: Int,
+                     scratch: FloatBuffer) {
         guard rows > 0 else { return }
         let hs = hiddenSize, g = gateWidth
-        weightHH.withUnsafeBufferPointer { w in
-            MatrixProduct.cblas(false, true, rows, g, hs, 1, h, hs, w.baseAddress!, hs, 1, gates, g)
+        if let packedHH {
+            packedHH.accumulate(h, lda: hs, rows: rows, into: gates, ldc: g, scratch: scratch)
+        } else {
+            weightHH.withUnsafeBufferPointer { w in
+                MatrixProduct.cblas(false, true, rows, g, hs, 1, h, hs, w.baseAddress!, hs, 1, gates, g)
+            }
         }
         // c ← σ(f)·c + σ(i)·tanh(g); h ← σ(o)·tanh(c): a C kernel, AVX-512 where the CPU has it.
         for r in 0..<rows {
@@ -61,9 +82,10 @@ public final class LSTM {
         var h = [Float](repeating: 0, count: hiddenSize), c = h
         var out: [Float] = []
         out.reserveCapacity(steps * hiddenSize)
+        let scratch = FloatBuffer()
         for t in 0..<steps {
-            x.withUnsafeBufferPointer { xs in project(xs.baseAddress! + t * inputSize, rows: 1, into: &gates) }
-            step(gates: &gates, h: &h, c: &c, rows: 1)
+            x.withUnsafeBufferPointer { xs in project(xs.baseAddress! + t * inputSize, rows: 1, into: &gates, scratch: scratch) }
+            step(gates: &gates, h: &h, c: &c, rows: 1, scratch: scratch)
             out += h
         }
         return out

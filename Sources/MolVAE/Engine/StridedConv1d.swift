@@ -13,14 +13,20 @@ public final class StridedConv1d {
     public let stride: Int
     /// [outChannels, inChannels, kernel], as torch.nn.Conv1d.
     public let weight: [Float]
+    /// The weight as [outChannels, inChannels · kernel] packed for the AVX-512 product, or nil
+    /// (OpenBLAS). Its rows come out the same whatever the other rows of the batch, which keeps a
+    /// molecule's ChemNet features exactly independent of its company.
+    let packed: PackedWeights?
 
-    public init(weight: [Float], inChannels: Int, outChannels: Int, kernel: Int, stride: Int) {
+    public init(weight: [Float], inChannels: Int, outChannels: Int, kernel: Int, stride: Int, product: ProductKernel = .auto) {
         precondition(weight.count == outChannels * inChannels * kernel && kernel >= 1 && stride >= 1)
         self.weight = weight
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = kernel
         self.stride = stride
+        packed = product == .auto
+            ? weight.withUnsafeBufferPointer { PackedWeights($0.baseAddress!, n: outChannels, k: inChannels * kernel) } : nil
     }
 
     /// Output length for a nominal input length: ceil(length / stride), as TensorFlow "same".
@@ -42,10 +48,11 @@ public final class StridedConv1d {
 
     /// x: [layout.total, inChannels], the non-zero prefix of each sequence of nominal length
     /// `length`. Writes [outputLayout.total, outChannels] to `output` and the non-zero output
-    /// lengths to `outputLayout`; `columns` is scratch space for the gathered windows. The layer
-    /// holds only its weights, so threads may share it, each with its own buffers.
+    /// lengths to `outputLayout`; `columns` is scratch space for the gathered windows, `scratch`
+    /// the packed product's. The layer holds only its weights, so threads may share it, each with
+    /// its own buffers.
     public func forward(_ x: UnsafePointer<Float>, layout: RaggedLayout, nominalLength length: Int,
-                        output: FloatBuffer, outputLayout: RaggedLayout, columns: FloatBuffer) {
+                        output: FloatBuffer, outputLayout: RaggedLayout, columns: FloatBuffer, scratch: FloatBuffer) {
         outputLayout.removeAll()
         for n in layout.lengths { outputLayout.append(nonZeroOutputs(nominalLength: length, nonZero: n)) }
         let rows = outputLayout.total, width = inChannels * kernel
@@ -68,8 +75,13 @@ public final class StridedConv1d {
         }
         let y = output.reserve(rows * outChannels)
         guard rows > 0 else { return }
-        weight.withUnsafeBufferPointer { w in
-            MatrixProduct.cblas(false, true, rows, outChannels, width, 1, col, width, w.baseAddress!, width, 0, y, outChannels)
+        if let packed {
+            y.update(repeating: 0, count: rows * outChannels)
+            packed.accumulate(col, lda: width, rows: rows, into: y, ldc: outChannels, scratch: scratch)
+        } else {
+            weight.withUnsafeBufferPointer { w in
+                MatrixProduct.cblas(false, true, rows, outChannels, width, 1, col, width, w.baseAddress!, width, 0, y, outChannels)
+            }
         }
     }
 }

@@ -38,12 +38,14 @@ public final class ChemNet: @unchecked Sendable {
     public let sha256: String
 
     /// Loads the bundled weights (Data/chemnet-v0.13.safetensors).
-    public static func bundled() throws -> ChemNet {
-        try ChemNet(contentsOf: try DataFiles.path(of: bundledFileName))
+    public static func bundled(kernel: ProductKernel = .auto) throws -> ChemNet {
+        try ChemNet(contentsOf: try DataFiles.path(of: bundledFileName), kernel: kernel)
     }
 
     /// Loads weights from a safetensors file, checking every tensor's name, shape and values.
-    public init(contentsOf path: String) throws {
+    /// `kernel` chooses the products' code (`ProductKernel`); `.blas` is for checking the path
+    /// of CPUs without AVX-512 on one that has it.
+    public init(contentsOf path: String, kernel: ProductKernel = .auto) throws {
         self.path = path
         let file: SafeTensors
         do {
@@ -61,14 +63,15 @@ public final class ChemNet: @unchecked Sendable {
             return t.values
         }
         let symbols = ChemNetInput.alphabet.count
-        conv1 = StridedConv1d(weight: try tensor("conv1.weight", [32, symbols, 4]), inChannels: symbols, outChannels: 32, kernel: 4, stride: 2)
-        conv2 = StridedConv1d(weight: try tensor("conv2.weight", [32, 32, 4]), inChannels: 32, outChannels: 32, kernel: 4, stride: 2)
+        conv1 = StridedConv1d(weight: try tensor("conv1.weight", [32, symbols, 4]), inChannels: symbols, outChannels: 32, kernel: 4, stride: 2,
+                              product: kernel)
+        conv2 = StridedConv1d(weight: try tensor("conv2.weight", [32, 32, 4]), inChannels: 32, outChannels: 32, kernel: 4, stride: 2, product: kernel)
         lstm1 = LSTM(weightIH: try tensor("lstm1.weight_ih", [512, 32]), weightHH: try tensor("lstm1.weight_hh", [512, 128]),
                      biasIH: try tensor("lstm1.bias_ih", [512]), biasHH: try tensor("lstm1.bias_hh", [512]),
-                     inputSize: 32, hiddenSize: 128)
+                     inputSize: 32, hiddenSize: 128, kernel: kernel)
         lstm2 = LSTM(weightIH: try tensor("lstm2.weight_ih", [2048, 128]), weightHH: try tensor("lstm2.weight_hh", [2048, 512]),
                      biasIH: try tensor("lstm2.bias_ih", [2048]), biasHH: try tensor("lstm2.bias_hh", [2048]),
-                     inputSize: 128, hiddenSize: 512)
+                     inputSize: 128, hiddenSize: 512, kernel: kernel)
         conv1Length = conv1.outputLength(ChemNetInput.length)
         positions = conv2.outputLength(conv1Length)
         padding = PaddingTrajectory(lstm1: lstm1, lstm2: lstm2, positions: positions)
@@ -141,6 +144,8 @@ public final class ChemNet: @unchecked Sendable {
         let projection1 = FloatBuffer(), gates1 = FloatBuffer(), h1 = FloatBuffer(), c1 = FloatBuffer()
         let output1 = FloatBuffer(), projection2 = FloatBuffer(), gates2 = FloatBuffer()
         let h2Buffer = FloatBuffer(), c2 = FloatBuffer()
+        /// The packed product's packed rows of A (`PackedWeights`).
+        let productScratch = FloatBuffer()
         var h2: UnsafeMutablePointer<Float> { h2Buffer.pointer }
     }
 
@@ -156,9 +161,11 @@ public final class ChemNet: @unchecked Sendable {
         for (m, s) in batch.enumerated() {
             for (p, symbol) in s.enumerated() { x[(w.layout0.offsets[m] + p) * width + Int(symbol)] = ChemNetInput.scale }
         }
-        conv1.forward(x, layout: w.layout0, nominalLength: ChemNetInput.length, output: w.conv1Out, outputLayout: w.layout1, columns: w.columns)
+        conv1.forward(x, layout: w.layout0, nominalLength: ChemNetInput.length, output: w.conv1Out, outputLayout: w.layout1, columns: w.columns,
+                      scratch: w.productScratch)
         Activation.selu.forward(w.conv1Out.pointer, w.conv1Out.pointer, count: w.layout1.total * 32)
-        conv2.forward(w.conv1Out.pointer, layout: w.layout1, nominalLength: conv1Length, output: w.conv2Out, outputLayout: w.layout2, columns: w.columns)
+        conv2.forward(w.conv1Out.pointer, layout: w.layout1, nominalLength: conv1Length, output: w.conv2Out, outputLayout: w.layout2, columns: w.columns,
+                      scratch: w.productScratch)
         Activation.selu.forward(w.conv2Out.pointer, w.conv2Out.pointer, count: w.layout2.total * 32)
         let lengths = w.layout2.lengths, offsets = w.layout2.offsets, rows = w.layout2.total
         let longest = lengths.max() ?? 0
@@ -167,7 +174,7 @@ public final class ChemNet: @unchecked Sendable {
         // Molecule m joins at position P_m − 1 with the shared state after 88 − P_m zero steps.
         let g1 = lstm1.gateWidth, hidden1 = lstm1.hiddenSize
         let projection1 = w.projection1.reserve(rows * g1)
-        lstm1.project(w.conv2Out.pointer, rows: rows, into: projection1)
+        lstm1.project(w.conv2Out.pointer, rows: rows, into: projection1, scratch: w.productScratch)
         let gates1 = w.gates1.reserve(b * g1), h1 = w.h1.reserve(b * hidden1), c1 = w.c1.reserve(b * hidden1)
         let output1 = w.output1.reserve(rows * hidden1)
         var active = 0
@@ -178,14 +185,14 @@ public final class ChemNet: @unchecked Sendable {
                 active += 1
             }
             for m in 0..<active { (gates1 + m * g1).update(from: projection1 + (offsets[m] + p) * g1, count: g1) }
-            lstm1.step(gates: gates1, h: h1, c: c1, rows: active)
+            lstm1.step(gates: gates1, h: h1, c: c1, rows: active, scratch: w.productScratch)
             for m in 0..<active { (output1 + (offsets[m] + p) * hidden1).update(from: h1 + m * hidden1, count: hidden1) }
         }
 
         // Second LSTM over positions 0 … 87: a molecule's own outputs, then the shared tail.
         let g2 = lstm2.gateWidth, hidden2 = lstm2.hiddenSize
         let projection2 = w.projection2.reserve(rows * g2)
-        lstm2.project(output1, rows: rows, into: projection2)
+        lstm2.project(output1, rows: rows, into: projection2, scratch: w.productScratch)
         let gates2 = w.gates2.reserve(b * g2), h2 = w.h2Buffer.reserve(b * hidden2), c2 = w.c2.reserve(b * hidden2)
         h2.update(repeating: 0, count: b * hidden2)
         c2.update(repeating: 0, count: b * hidden2)
@@ -195,7 +202,7 @@ public final class ChemNet: @unchecked Sendable {
             for m in 0..<active { (gates2 + m * g2).update(from: projection2 + (offsets[m] + t) * g2, count: g2) }
             let tail = padding.projection2(at: t)
             for m in active..<b { (gates2 + m * g2).update(from: tail, count: g2) }
-            lstm2.step(gates: gates2, h: h2, c: c2, rows: b)
+            lstm2.step(gates: gates2, h: h2, c: c2, rows: b, scratch: w.productScratch)
         }
     }
 }
@@ -223,14 +230,15 @@ final class PaddingTrajectory: @unchecked Sendable {
         c1.update(repeating: 0, count: hidden1)
         var gates = [Float](repeating: 0, count: lstm1.gateWidth)
         let zeros = [Float](repeating: 0, count: lstm1.inputSize)
+        let scratch = FloatBuffer()
         for k in 1...positions {
             (h1 + k * hidden1).update(from: h1 + (k - 1) * hidden1, count: hidden1)
             (c1 + k * hidden1).update(from: c1 + (k - 1) * hidden1, count: hidden1)
-            lstm1.project(zeros, rows: 1, into: &gates)
-            lstm1.step(gates: &gates, h: h1 + k * hidden1, c: c1 + k * hidden1, rows: 1)
+            lstm1.project(zeros, rows: 1, into: &gates, scratch: scratch)
+            lstm1.step(gates: &gates, h: h1 + k * hidden1, c: c1 + k * hidden1, rows: 1, scratch: scratch)
         }
         for t in 0..<positions {
-            lstm2.project(h1 + (positions - t) * hidden1, rows: 1, into: tail2 + t * gates2)
+            lstm2.project(h1 + (positions - t) * hidden1, rows: 1, into: tail2 + t * gates2, scratch: scratch)
         }
     }
 
