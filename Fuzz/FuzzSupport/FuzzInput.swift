@@ -4,7 +4,8 @@ import Foundation
 /// their errors), so each fuzz input is written to one reused scratch file per process.
 public enum FuzzInput {
     /// A private folder for this fuzzer process; libFuzzer runs inputs one at a time, so one
-    /// file per suffix is enough and no input leaves litter behind.
+    /// file per name is enough. The folder (a few small files) stays in the temporary directory
+    /// after the run, holding the last input, which helps when a run stops on a finding.
     private static let folder: String = {
         let path = NSTemporaryDirectory() + "molvae-fuzz-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
