@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 // RDKit 2022.09 (Debian librdkit-dev) is linked library by library; the shim is the only
@@ -68,3 +69,18 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// libFuzzer targets (docs/FUZZING.md). They define LLVMFuzzerTestOneInput and no main, so they
+// link only with -sanitize=fuzzer; they exist only when scripts/fuzz sets MOLVAE_FUZZ=1 (with its
+// own --build-path), and a plain `swift build` or `swift test` never sees them.
+if ProcessInfo.processInfo.environment["MOLVAE_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for name in ["fuzz-smiles-reader", "fuzz-tokenizer", "fuzz-safetensors", "fuzz-latents-csv", "fuzz-vocabulary"] {
+        package.targets.append(.executableTarget(
+            name: name,
+            dependencies: ["MolVAE", "FuzzSupport"],
+            path: "Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
+    }
+}

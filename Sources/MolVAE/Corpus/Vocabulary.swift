@@ -225,10 +225,11 @@ public struct Vocabulary: Sendable, Equatable, Codable {
     public static func load(path: String) throws -> Vocabulary {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileBytes.read(path)
         } catch {
             throw FormatError(reason: "cannot read \(path): \(error.localizedDescription)")
         }
+        guard !data.isEmpty else { throw FormatError(reason: "\(path): the file is empty") }
         do {
             return try JSONDecoder().decode(Vocabulary.self, from: data)
         } catch let error as FormatError {

@@ -105,7 +105,7 @@ public struct SafeTensors: Sendable {
 
     public static func read(from path: String) throws -> SafeTensors {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: [.mappedIfSafe]) }
+        do { data = try FileBytes.read(path, options: [.mappedIfSafe]) }
         catch { throw SafeTensorsError.fileUnreadable("\(path): \(error.localizedDescription)") }
         return try decode(data)
     }

@@ -132,7 +132,7 @@ public enum TrainingFilePreparation {
     /// The cached preparation of the file with `sha256`, or nil when there is none, it is of
     /// another file or version, or it does not hold what its record says.
     private static func readCache(stem: String, sha256: String) -> PreparedTrainingFile? {
-        guard let json = try? Data(contentsOf: URL(fileURLWithPath: stem + ".json")),
+        guard let json = try? FileBytes.read(stem + ".json"),
               let record = try? JSONDecoder().decode(DataPreparationRecord.self, from: json),
               record.version == DataPreparationRecord.currentVersion, record.sha256 == sha256,
               let rows = try? SMILESReader.readAll(path: stem + ".smi", format: .smi) else { return nil }

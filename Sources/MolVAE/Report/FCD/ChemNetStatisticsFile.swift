@@ -54,7 +54,7 @@ public struct ChemNetStatisticsFile: Sendable {
     /// Reads `path`, checking it against the digests it must carry.
     public static func read(from path: String, referenceSHA256: String, networkSHA256: String) throws -> ReadResult {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) }
+        do { data = try FileBytes.read(path) }
         catch { throw ChemNetStatisticsFileError(path: path, problem: "cannot be read (\(error.localizedDescription))") }
         let bytes = [UInt8](data)
         func corrupt(_ problem: String) -> ChemNetStatisticsFileError {
