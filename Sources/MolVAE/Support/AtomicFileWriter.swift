@@ -37,11 +37,16 @@ public final class AtomicFileWriter {
             throw AtomicFile.WriteError(path: path, reason: error.localizedDescription)
         }
         temporaryPath = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        // Registered before it exists: a signal between creating and registering the file would
+        // otherwise leave it behind (found by the signal test under AddressSanitizer). Unlinking
+        // a path that was never created is harmless.
+        signalSlot = mk_temporary_file_register(temporaryPath)
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
-            throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            mk_temporary_file_forget(signalSlot)
+            throw AtomicFile.WriteError(path: path, reason: reason)
         }
-        signalSlot = mk_temporary_file_register(temporaryPath)
         if compress ?? Self.compresses(path) {
             let zlibDescriptor = dup(descriptor)
             guard zlibDescriptor >= 0, let compressed = gzdopen(zlibDescriptor, "wb") else {
