@@ -25,11 +25,7 @@ struct PriorDecodingTerm {
         let share = group.contiguousShare(of: total)
         guard !share.isEmpty else { return 0 }
         let lat = model.config.latent
-        var latents = [Float](repeating: 0, count: share.count * lat)
-        for (k, i) in share.enumerated() {
-            var rng = CounterRNG(seed: seed ^ 0x9A10_DEC0, stream: (UInt64(step) << 20) ^ UInt64(i))
-            for j in 0..<lat { latents[k * lat + j] = rng.nextNormal() }
-        }
+        let latents = PriorDraws.latents(rows: share, latent: lat, seed: seed ^ 0x9A10_DEC0, step: step)
         let batch = TokenBatch(sequences: share.map { sequences[$0] })
         return model.decoderLossAndBackward(batch, latents: latents, weight: weight, divisor: total)
     }

@@ -27,11 +27,7 @@ struct ValidityTerm {
         let lat = model.config.latent, maxTokens = model.config.maxTokens
         let share = group.contiguousShare(of: samples)
         let count = share.count
-        var latents = [Float](repeating: 0, count: count * lat)
-        for (k, i) in share.enumerated() {
-            var rng = CounterRNG(seed: seed ^ 0x7A11_D000, stream: (UInt64(step) << 20) ^ UInt64(i))
-            for j in 0..<lat { latents[k * lat + j] = rng.nextNormal() }
-        }
+        let latents = PriorDraws.latents(rows: share, latent: lat, seed: seed ^ 0x7A11_D000, step: step)
         var kept: [[Int32]] = [], keptLatents: [Float] = []
         if count > 0 {
             let result = model.sample(latents: latents, count: count, maxSteps: maxTokens + 1, seed: seed ^ 0x7A11_D000,
