@@ -44,6 +44,8 @@ enum TrainResume {
         note("--word-dropout", old.wordDropout, new.wordDropout)
         note("--validity-weight", old.validityWeight, new.validityWeight)
         note("--validity-samples", old.validitySamples, new.validitySamples)
+        note("--prior-decoding-weight", old.priorDecodingWeight, new.priorDecodingWeight)
+        note("--prior-decoding-samples", old.priorDecodingSamples, new.priorDecodingSamples)
         note("--property-weight", old.propertyWeight, new.propertyWeight)
         note("--clip", old.clipNorm, new.clipNorm)
         note("--samples", old.priorSamples, new.priorSamples)
