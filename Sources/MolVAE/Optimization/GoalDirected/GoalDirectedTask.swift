@@ -1,0 +1,43 @@
+import Foundation
+
+/// A function a goal-directed search maximises, scoring one molecule: GuacaMol's
+/// `ScoringFunction`. Higher is better; GuacaMol's goal-directed tasks score in [0, 1].
+public protocol MoleculeScoringFunction: Sendable {
+    /// The molecule's score, or nil when it cannot be scored (GuacaMol's `corrupt_score`).
+    func score(_ molecule: Molecule) -> Double?
+}
+
+/// One term of a task's score: the mean of the best `count` scores, weighted (GuacaMol's
+/// `ScoringContribution`/`uniform_specification`).
+public struct TopCountContribution: Sendable, Equatable {
+    public let count: Int
+    public let weight: Double
+
+    public init(count: Int, weight: Double) {
+        self.count = count
+        self.weight = weight
+    }
+}
+
+/// A goal-directed benchmark task: GuacaMol's `GoalDirectedBenchmark` (a name, a scoring
+/// function and how the best molecules found are combined into the task's score).
+public struct GoalDirectedTask: Sendable {
+    /// GuacaMol's name, e.g. "Celecoxib rediscovery".
+    public let name: String
+    /// The command line's name, e.g. `celecoxib-rediscovery`.
+    public let key: String
+    public let scoring: any MoleculeScoringFunction
+    /// GuacaMol's contribution specification; the largest count is how many molecules the
+    /// task asks for.
+    public let contributions: [TopCountContribution]
+
+    public init(name: String, key: String, scoring: any MoleculeScoringFunction, contributions: [TopCountContribution]) {
+        self.name = name
+        self.key = key
+        self.scoring = scoring
+        self.contributions = contributions
+    }
+
+    /// How many molecules the task is scored on: its largest top count.
+    public var moleculesRequested: Int { contributions.map(\.count).max() ?? 0 }
+}
