@@ -41,3 +41,34 @@ public struct GoalDirectedTask: Sendable {
     /// How many molecules the task is scored on: its largest top count.
     public var moleculesRequested: Int { contributions.map(\.count).max() ?? 0 }
 }
+
+/// A task's score on the molecules a generator handed in, as GuacaMol's
+/// `GoalDirectedBenchmark.assess_model` computes it (molecules canonicalised without stereo,
+/// de-duplicated, scored, missing ones counted as 0, the contributions combined).
+public struct TaskAssessment: Sendable, Equatable {
+    /// One molecule scored, canonical without stereo.
+    public struct ScoredMolecule: Sendable, Equatable {
+        public let smiles: String
+        public let score: Double
+
+        public init(smiles: String, score: Double) {
+            self.smiles = smiles
+            self.score = score
+        }
+    }
+
+    /// The task's score.
+    public let score: Double
+    /// The mean of the best `count` scores for each contribution, in the task's order.
+    public let topMeans: [TopCountContribution: Double]
+    /// The distinct molecules scored, best first.
+    public let molecules: [ScoredMolecule]
+
+    public init(score: Double, topMeans: [TopCountContribution: Double], molecules: [ScoredMolecule]) {
+        self.score = score
+        self.topMeans = topMeans
+        self.molecules = molecules
+    }
+}
+
+extension TopCountContribution: Hashable {}
