@@ -6,7 +6,7 @@ import PackageDescription
 // target that sees C++, and it exposes a plain C header to Swift.
 let rdkitLibraries = [
     "RDKitFilterCatalog", "RDKitMolDraw2D", "RDKitChemTransforms", "RDKitFingerprints",
-    "RDKitDescriptors", "RDKitPartialCharges", "RDKitSubstructMatch", "RDKitSmilesParse",
+    "RDKitDescriptors", "RDKitMolChemicalFeatures", "RDKitChemicalFeatures", "RDKitPartialCharges", "RDKitSubstructMatch", "RDKitSmilesParse",
     "RDKitFileParsers", "RDKitDepictor", "RDKitCatalogs", "RDKitSubgraphs",
     "RDKitGraphMol", "RDKitDataStructs", "RDKitRDGeometryLib",
     "RDKitRDGeneral",
@@ -63,7 +63,7 @@ let package = Package(
         // The tiny model memorised in-process that the generation and optimisation tests share.
         .target(name: "MolVAETestSupport", dependencies: ["MolVAE"], path: "Tests/TestSupport", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["MolVAE", "MolVAETestSupport"]),
-        .testTarget(name: "OptimizationTests", dependencies: ["MolVAE", "MolVAETestSupport"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built molvae binary under `mpirun -np 2` (needs openmpi-bin; scripts/setup).
         .testTarget(name: "MPITests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
     ],

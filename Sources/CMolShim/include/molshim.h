@@ -113,6 +113,22 @@ int32_t molshim_mol_match_smarts_set(const molshim_mol *mol, const molshim_smart
 int molshim_mol_passes_moses_filters(const molshim_mol *mol, const molshim_smarts_set *filters,
                                      char **reason, char **error);
 
+// ---- goal_directed.cpp: GuacaMol's goal-directed scoring (guacamol 0.5.5) ----------------
+// Unhashed Morgan counts on feature invariants, AllChem.GetMorganFingerprint(mol, radius,
+// useFeatures=True) (FCFP), in the form of molshim_mol_morgan_counts. Returns 1, or 0 with an error.
+int molshim_mol_feature_morgan_counts(const molshim_mol *mol, uint32_t radius, uint32_t **ids,
+                                      uint32_t **counts, size_t *length, char **error);
+// AllChem.GetAtomPairFingerprint(mol, maxLength=max_length) (minLength 1), as above.
+int molshim_mol_atom_pair_counts(const molshim_mol *mol, uint32_t max_length, uint32_t **ids,
+                                 uint32_t **counts, size_t *length, char **error);
+// rdkit.Chem.Pharm2D.Generate.Gen2DFingerprint(mol, Gobbi_Pharm2D.factory) (GuacaMol's PHCO):
+// its on bits ascending (the signature has 39,972 bits), freed with molshim_free_buffer.
+int molshim_mol_gobbi_pharm2d(const molshim_mol *mol, uint32_t **bits, size_t *length, char **error);
+// GuacaMol's AtomCounter for each of `count` element symbols (hydrogens counted after
+// Chem.AddHs, other elements on the molecule as it is) and num_atoms (atoms after Chem.AddHs).
+int molshim_mol_element_counts(const molshim_mol *mol, const char *const *symbols, size_t count,
+                               int32_t *counts, int32_t *atoms_with_hydrogens, char **error);
+
 // ---- drawing.cpp -------------------------------------------------------------------------
 // SVG depiction (prepareMolForDrawing + MolDraw2DSVG) of width x height pixels.
 char *molshim_mol_to_svg(const molshim_mol *mol, int32_t width, int32_t height, char **error);
