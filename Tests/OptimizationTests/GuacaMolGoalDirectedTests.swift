@@ -115,6 +115,29 @@ import Testing
         }
     }
 
+    /// The search scores from many threads at once: the Gobbi feature factory and the SMARTS
+    /// patterns are shared, so concurrent scores must equal serial ones.
+    @Test func concurrentScoringEqualsSerial() throws {
+        let tasks = Self.suite.filter { ["deco-hop", "scaffold-hop", "valsartan-smarts"].contains($0.key) }
+        let molecules = Self.expected.molecules.compactMap { try? Molecule(smiles: $0) }
+        for task in tasks {
+            let serial = molecules.map { task.scoring.score($0) }
+            let results = ConcurrentSlots(count: molecules.count)
+            DispatchQueue.concurrentPerform(iterations: molecules.count) { i in
+                results.set(i, task.scoring.score(molecules[i]))
+            }
+            #expect(results.values == serial, "\(task.key)")
+        }
+    }
+
+    final class ConcurrentSlots: @unchecked Sendable {
+        private var slots: [Double?]
+        private let lock = NSLock()
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: Double?) { lock.lock(); slots[i] = value; lock.unlock() }
+        var values: [Double?] { lock.lock(); defer { lock.unlock() }; return slots }
+    }
+
     @Test func modifiersFollowGuacaMolsFormulas() {
         #expect(ScoreModifier.clipped(upperX: 0.7)(0.35) == 0.5)
         #expect(ScoreModifier.clipped(upperX: 0.7)(0.9) == 1)
