@@ -106,19 +106,9 @@ struct BenchmarkGuacaMol: ParsableCommand {
         try refusePathClashes(inputs: [("--model", model), ("--train", train)], outputs: [("--out", out), ("--html", html)])
     }
 
-    /// The tasks named by --tasks, in the suite's order; an unknown key is an error listing the valid ones.
+    /// The tasks named by --tasks (`GoalDirectedSearch.select`), as a command-line error.
     static func select(_ keys: String?, from suite: [GoalDirectedTask]) throws -> [GoalDirectedTask] {
-        guard let keys else { return suite }
-        let wanted = keys.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !wanted.isEmpty else { throw ValidationError("--tasks names no task; valid keys: \(suite.map(\.key).joined(separator: ", "))") }
-        let known = Set(suite.map(\.key))
-        let unknown = wanted.filter { !known.contains($0) }
-        if !unknown.isEmpty {
-            throw ValidationError("unknown task\(unknown.count == 1 ? "" : "s") \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); "
-                                  + "valid keys: \(suite.map(\.key).joined(separator: ", "))")
-        }
-        let set = Set(wanted)
-        return suite.filter { set.contains($0.key) }
+        do { return try GoalDirectedSearch.select(keys, from: suite) } catch { throw ValidationError(error.description) }
     }
 
     func run() throws {

@@ -99,6 +99,22 @@ public struct GoalDirectedTaskResult: Sendable {
 /// search stream on the seed and the task's key, and decoding and scoring do not depend on the
 /// thread count.
 public enum GoalDirectedSearch {
+    /// The tasks named by comma-separated keys, in the suite's order (nil: all). An unknown key,
+    /// or a list naming none, is an error that lists the valid keys.
+    public static func select(_ keys: String?, from suite: [GoalDirectedTask]) throws(OptimizationError) -> [GoalDirectedTask] {
+        guard let keys else { return suite }
+        let valid = "valid keys: " + suite.map(\.key).joined(separator: ", ")
+        let wanted = keys.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !wanted.isEmpty else { throw OptimizationError("--tasks names no task; \(valid)") }
+        let known = Set(suite.map(\.key))
+        let unknown = wanted.filter { !known.contains($0) }
+        if !unknown.isEmpty {
+            throw OptimizationError("unknown task\(unknown.count == 1 ? "" : "s") \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); \(valid)")
+        }
+        let set = Set(wanted)
+        return suite.filter { set.contains($0.key) }
+    }
+
     /// A seeded sample of `count` lines (in sample order) of a SMILES file, drawn without
     /// replacement (the whole file, shuffled, when it is shorter).
     public static func trainingSample(path: String, count: Int, seed: UInt64) throws -> [String] {
