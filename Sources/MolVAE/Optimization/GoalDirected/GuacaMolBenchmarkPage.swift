@@ -13,7 +13,7 @@ public struct GuacaMolBenchmarkPage {
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <title>molvae GuacaMol goal-directed benchmark</title>
-        <style>\(ReportPage.css)</style></head><body>
+        <style>\(ReportPage.css)td.ours{background:#eef5ff;font-weight:600}</style></head><body>
         <h1>GuacaMol goal-directed benchmark: molvae latent search</h1>
         <p class="meta">method \(escapeHTML(report.method)) · budget \(report.budget) oracle calls per task · seed \(report.seed) · \
         model \(escapeHTML(report.model.path)) (<code>\(report.model.sha256.prefix(16))…</code>) · molvae \(escapeHTML(report.molvaeVersion)) · \
