@@ -2,7 +2,8 @@ import Foundation
 
 /// What one oracle call found: the molecule decoded from a latent point and RDKit's verdict.
 public struct OracleEvaluation: Sendable {
-    /// The call's number within the search, from 1.
+    /// The call's number within the search, from 1. Under `.distinctMolecules` counting, the
+    /// calls made so far including this one's (a repeat or an invalid molecule makes none).
     public let call: Int
     public let latent: [Float]
     /// Canonical SMILES; nil when the point did not decode to a valid, scorable molecule.
