@@ -5,7 +5,10 @@
 /// results (the same numbers as the benchmarks page, https://www.benevolent.com/guacamol).
 /// Models were given ChEMBL 24 training data and no limit on oracle calls. Transcription check:
 /// each column sums to the published total (Best of dataset 12.144, SMILES LSTM 17.341,
-/// SMILES GA 14.398, Graph GA 17.983, Graph MCTS 9.011; `PublishedGuacaMolResultsTests`).
+/// SMILES GA 14.398, Graph GA 17.983, Graph MCTS 9.011; checked by
+/// `GoalDirectedBenchmarkTests.publishedColumnsSumToTheirTotals`). The per-task figures were
+/// entered without the table's text at hand (the search did not reach it); the column sums are
+/// the check. Compare them with the paper once more before publishing a comparison.
 public enum PublishedGuacaMolResults {
     public static let models = ["Best of dataset", "SMILES LSTM", "SMILES GA", "Graph GA", "Graph MCTS"]
     public static let totals: [String: Double] = ["Best of dataset": 12.144, "SMILES LSTM": 17.341, "SMILES GA": 14.398,
