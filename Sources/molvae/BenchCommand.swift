@@ -8,7 +8,7 @@ import MolVAE
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure training and sampling speed of the VAE engine.",
+        abstract: "Measure training and sampling speed of the VAE engine. For benchmark scores (GuacaMol), see `molvae benchmark`.",
         subcommands: [BenchTrain.self, BenchSample.self, BenchSimilarity.self]
     )
 }

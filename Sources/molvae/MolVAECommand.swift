@@ -10,7 +10,7 @@ struct MolVAECommand: ParsableCommand {
         subcommands: [PropsCommand.self, TokenizeCommand.self, VocabCommand.self, CorpusCommand.self, TrainCommand.self, SampleCommand.self,
                       EncodeCommand.self, DecodeCommand.self, ReconstructCommand.self,
                       InterpolateCommand.self, NeighborsCommand.self, ScoreCommand.self, LatentMapCommand.self, OptimizeCommand.self,
-                      ReportCommand.self, FCDCommand.self, BenchCommand.self]
+                      ReportCommand.self, FCDCommand.self, BenchCommand.self, BenchmarkCommand.self]
     )
 
     /// Parses with negative numbers joined to their options (`--n -5` as `--n=-5`), so that a

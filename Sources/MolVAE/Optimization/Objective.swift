@@ -188,3 +188,12 @@ extension Objective {
         self.init(terms: terms, text: text)
     }
 }
+
+/// An objective is a scoring function: RDKit's properties of the molecule, combined; nil when
+/// RDKit cannot compute them. This is how `MoleculeOracle` scores a search of `molvae optimize`.
+extension Objective: MoleculeScoringFunction {
+    public func score(_ molecule: Molecule) -> Double? {
+        guard let properties = try? molecule.properties() else { return nil }
+        return score(properties)
+    }
+}
