@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure training and sampling speed of the VAE engine.",
-        subcommands: [BenchTrain.self, BenchSample.self, BenchSimilarity.self]
+        subcommands: [BenchTrain.self, BenchSample.self, BenchSimilarity.self, BenchChemNet.self]
     )
 }
 
