@@ -2,17 +2,20 @@
 // epilogue.
 //
 // Blocking. Rows come in blocks of up to STEP_MC; a block's h is packed once for all of K (every
-// K block's micro-panels, as mk_gemm_pack_a lays them out: about 0.5 MB at 266 rows × 512, in L2
-// with room for a W panel). For each 32-column panel (8 hidden units), every MR-row tile of the
-// block runs the whole K: per K block a chain of FMAs from zero into 28 zmm accumulators, added
-// to the tile's gates (the input half first) in a 1.8 KB buffer that stays in L1. The W panel
-// (kc × 32 per K block, 64 KB for K = 512) streams from L2 once per tile: 128 bytes per k against
-// 28 FMAs, far below L2's bandwidth. Nothing the size of [rows, 4·hidden] is written.
+// K block's micro-panels, as mk_gemm_pack_a lays them out: about 0.5 MB at 266 rows × 512, in L2).
+// For each 32-column panel (8 hidden units), K blocks outside, tiles inside, as in the GEMM: the
+// panel's kc × 32 block of W (32 KB) stays in L1 while every MR-row tile of the block meets it;
+// each tile adds its chain of FMAs (28 zmm accumulators, from zero) to its gates, the input half
+// first. The gates live in a buffer of the row block's tiles for this one panel (block rows × 32
+// floats, 34 KB), not in a [rows, 4·hidden] matrix (4 MB for ChemNet's second LSTM); after the
+// last K block each tile runs the cell on its gates and writes c and h. (Running all of K per
+// tile, gates in registers, measured no different in scripts/bench-lstm-step: W's 64 KB panel
+// then streams from L2 for every tile.)
 //
 // Exactness. The unfused step computes C = input half; C += (K block 0 chain); C += (K block 1
 // chain); cell(C). Here the same chains, the same additions in the same order, and the same cell
-// code (lstm_cell_math.h, compiled for the same target), so the bits are the same; LSTMTests
-// checks it.
+// code (lstm_cell_math.h, compiled for the same target), so the bits are the same;
+// LSTMFusedStepTests checks it.
 #include "lstm_step.h"
 #include "lstm_cell_math.h"
 #include "packed_gemm_internal.h"

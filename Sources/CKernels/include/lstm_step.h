@@ -1,9 +1,10 @@
 // One LSTM time step for a batch of rows on the packed AVX-512 tile, without the gates matrix:
 // ChemNet's second LSTM spends nearly all its time in [rows, 512] · W_hhᵀ [512 → 2048] per step,
 // and the unfused step (copy the input half of the gates into a [rows, 2048] matrix, add the
-// product in two K blocks, run the cell over it) moves that 4 MB matrix, larger than L2, five
-// times per step. Here each register tile's gates go straight from the accumulators through the
-// cell (lstm_step.c).
+// product in two K blocks, run the cell over it) passes over that 4 MB matrix, larger than L2,
+// six times per step. Here each register tile's gates go from the accumulators through the cell
+// (lstm_step.c). Measured gain: about 5% of ChemNet's time (docs/benchmarks.md); that traffic was
+// mostly hidden behind the FMAs.
 //
 // The gate columns are interleaved: packed column q = 32·p + 8·gate + u holds gate `gate` (i, f,
 // g, o) of hidden unit 8·p + u, so that one 32-column panel holds all four gates of 8 units. The
