@@ -15,25 +15,12 @@
 //   at MR = 14): per k, two loads of W and MR broadcasts of A feed 2·MR FMAs. The tile is added
 //   to C after the k loop, with masks for the columns past n and a row count for the rows past m.
 #include "packed_gemm.h"
+#include "packed_gemm_internal.h"
 #include "similarity_kernels.h"
 #include <immintrin.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-// KC and MC can be set with -D for scripts/bench-gemm's tuning runs.
-#ifndef MK_GEMM_KC
-#define MK_GEMM_KC 256
-#endif
-#ifndef MK_GEMM_MC
-#define MK_GEMM_MC 518
-#endif
-enum {
-    MR = 14,            // rows of a register tile
-    NR = 32,            // columns of a register tile: two zmm
-    KC = MK_GEMM_KC,    // depth of a K block: a W panel of KC × NR floats is 32 KB (L1 is 48 KB on Zen 5)
-    MC = MK_GEMM_MC,    // most rows of A packed at once (37 micro-panels, 518 KB at KC = 256: L2 is 1 MB)
-};
 
 int mk_gemm_avx512_available(void) {
     static int answer = -1;
@@ -45,8 +32,6 @@ int mk_gemm_avx512_available(void) {
     }
     return known;
 }
-
-static long round_up(long x, long to) { return (x + to - 1) / to * to; }
 
 long mk_gemm_packed_size(long n, long k) { return round_up(n, NR) * k; }
 
@@ -79,26 +64,6 @@ long mk_gemm_scratch_size(long m, long k) {
     return mc * (k < KC ? k : KC) + 16;   // + 16: room to align to 64 bytes
 }
 
-// Micro-panels of rows [0, rows) of A's block (kc columns from a), zero rows up to a multiple of MR.
-static void pack_a(const float *a, long lda, long rows, long kc, float *dst) {
-    for (long r0 = 0; r0 < rows; r0 += MR) {
-        long live = rows - r0 < MR ? rows - r0 : MR;
-        for (long i = 0; i < live; i++) {
-            const float *src = a + (r0 + i) * lda;
-            for (long kk = 0; kk < kc; kk++) dst[kk * MR + i] = src[kk];
-        }
-        for (long i = live; i < MR; i++) {
-            for (long kk = 0; kk < kc; kk++) dst[kk * MR + i] = 0.0f;
-        }
-        dst += MR * kc;
-    }
-}
-
-#define AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
-
-// The 14 rows of a tile, for the declarations, the FMAs and the epilogue.
-#define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)
-
 // C[rows, 32 under masks m0/m1] += (packed A micro-panel) · (packed W panel), depth kc.
 AVX512 static void micro_kernel(long kc, const float *restrict a, const float *restrict b, float *restrict c,
                                 long ldc, long rows, __mmask16 m0, __mmask16 m1) {
@@ -126,11 +91,6 @@ AVX512 static void micro_kernel(long kc, const float *restrict a, const float *r
 #undef STORE
 }
 
-static __mmask16 low_mask(long count) {
-    if (count <= 0) return 0;
-    return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
-}
-
 void mk_gemm_packed_acc(long m, long n, long k, const float *a, long lda, const float *packed,
                         float *c, long ldc, float *scratch) {
     if (m <= 0 || n <= 0 || k <= 0) return;
@@ -140,7 +100,7 @@ void mk_gemm_packed_acc(long m, long n, long k, const float *a, long lda, const 
         long kc = k - k0 < KC ? k - k0 : KC;
         for (long i0 = 0; i0 < m; i0 += mc) {
             long rows = m - i0 < mc ? m - i0 : mc;
-            pack_a(a + i0 * lda + k0, lda, rows, kc, ap);
+            mk_gemm_pack_a(a + i0 * lda + k0, lda, rows, kc, ap);
             for (long p = 0; p < npad / NR; p++) {
                 const float *bp = packed + k0 * npad + p * kc * NR;
                 long cols = n - p * NR;
@@ -151,5 +111,19 @@ void mk_gemm_packed_acc(long m, long n, long k, const float *a, long lda, const 
                 }
             }
         }
+    }
+}
+
+void mk_gemm_pack_a(const float *a, long lda, long rows, long kc, float *dst) {
+    for (long r0 = 0; r0 < rows; r0 += MR) {
+        long live = rows - r0 < MR ? rows - r0 : MR;
+        for (long i = 0; i < live; i++) {
+            const float *src = a + (r0 + i) * lda;
+            for (long kk = 0; kk < kc; kk++) dst[kk * MR + i] = src[kk];
+        }
+        for (long i = live; i < MR; i++) {
+            for (long kk = 0; kk < kc; kk++) dst[kk * MR + i] = 0.0f;
+        }
+        dst += MR * kc;
     }
 }

@@ -8,8 +8,8 @@ import MolVAE
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure training and sampling speed of the VAE engine. For benchmark scores (GuacaMol), see `molvae benchmark`.",
-        subcommands: [BenchTrain.self, BenchSample.self, BenchSimilarity.self]
+        abstract: "Measure the speed of the VAE engine (training, sampling, similarity, ChemNet). For benchmark scores (GuacaMol), see `molvae benchmark`.",
+        subcommands: [BenchTrain.self, BenchSample.self, BenchSimilarity.self, BenchChemNet.self]
     )
 }
 

@@ -67,6 +67,19 @@ import Testing
         if chemnet.lstm2.usesPackedKernel { #expect(alone == together) }
     }
 
+    /// The fused LSTM step (the second LSTM's default on the packed kernel) gives the same bits as
+    /// the unfused step, on the fixture's molecules: a chunk with long and short molecules, so
+    /// rows that read their own input halves and the shared tail's.
+    @Test(.enabled(if: ProductKernel.packedAvailable, "the CPU has no AVX-512 (or MOLVAE_PORTABLE_KERNELS=1)"))
+    func fusedStepsGiveTheSameFeatures() throws {
+        let fused = try Self.network.get(), unfused = try ChemNet.bundled(fusedSteps: false)
+        #expect(fused.lstm1.usesFusedStep && fused.lstm2.usesFusedStep && !unfused.lstm1.usesFusedStep && !unfused.lstm2.usesFusedStep)
+        let molecules = try Self.canonical(Self.fixtureMolecules())
+        let a = fused.activations(molecules, threads: 2), b = unfused.activations(molecules, threads: 2)
+        let difference = zip(a, b).map { abs($0 - $1) }.max()!
+        #expect(a == b, "largest difference \(difference)")
+    }
+
     @Test func inputFollowsFcdTorchGetOneHot() {
         let index = { (s: String) in ChemNetInput.alphabet.firstIndex(of: s).map(UInt8.init)! }
         #expect(ChemNetInput.symbols("CCl") == [index("C"), index("Cl"), index(".")])

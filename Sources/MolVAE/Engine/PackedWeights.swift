@@ -33,6 +33,9 @@ public final class PackedWeights: @unchecked Sendable {
 
     deinit { packed.deallocate() }
 
+    /// The packed copy, for kernels that read it directly (the fused LSTM step).
+    var pointer: UnsafePointer<Float> { UnsafePointer(packed.assumingMemoryBound(to: Float.self)) }
+
     /// C [rows, n] (row stride ldc) += A [rows, k] (row stride lda) · Wᵀ. `scratch` grows to what
     /// the largest call needs and is then reused: no allocation in steady state.
     public func accumulate(_ a: UnsafePointer<Float>, lda: Int, rows: Int, into c: UnsafeMutablePointer<Float>, ldc: Int,

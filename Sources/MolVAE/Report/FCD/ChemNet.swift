@@ -38,14 +38,15 @@ public final class ChemNet: @unchecked Sendable {
     public let sha256: String
 
     /// Loads the bundled weights (Data/chemnet-v0.13.safetensors).
-    public static func bundled(kernel: ProductKernel = .auto) throws -> ChemNet {
-        try ChemNet(contentsOf: try DataFiles.path(of: bundledFileName), kernel: kernel)
+    public static func bundled(kernel: ProductKernel = .auto, fusedSteps: Bool = true) throws -> ChemNet {
+        try ChemNet(contentsOf: try DataFiles.path(of: bundledFileName), kernel: kernel, fusedSteps: fusedSteps)
     }
 
     /// Loads weights from a safetensors file, checking every tensor's name, shape and values.
     /// `kernel` chooses the products' code (`ProductKernel`); `.blas` is for checking the path
-    /// of CPUs without AVX-512 on one that has it.
-    public init(contentsOf path: String, kernel: ProductKernel = .auto) throws {
+    /// of CPUs without AVX-512 on one that has it. `fusedSteps: false` keeps both LSTMs on the unfused
+    /// step (same bits; for benchmarks and checks).
+    public init(contentsOf path: String, kernel: ProductKernel = .auto, fusedSteps: Bool = true) throws {
         self.path = path
         let file: SafeTensors
         do {
@@ -68,10 +69,10 @@ public final class ChemNet: @unchecked Sendable {
         conv2 = StridedConv1d(weight: try tensor("conv2.weight", [32, 32, 4]), inChannels: 32, outChannels: 32, kernel: 4, stride: 2, product: kernel)
         lstm1 = LSTM(weightIH: try tensor("lstm1.weight_ih", [512, 32]), weightHH: try tensor("lstm1.weight_hh", [512, 128]),
                      biasIH: try tensor("lstm1.bias_ih", [512]), biasHH: try tensor("lstm1.bias_hh", [512]),
-                     inputSize: 32, hiddenSize: 128, kernel: kernel)
+                     inputSize: 32, hiddenSize: 128, kernel: kernel, fusedStep: fusedSteps)
         lstm2 = LSTM(weightIH: try tensor("lstm2.weight_ih", [2048, 128]), weightHH: try tensor("lstm2.weight_hh", [2048, 512]),
                      biasIH: try tensor("lstm2.bias_ih", [2048]), biasHH: try tensor("lstm2.bias_hh", [2048]),
-                     inputSize: 128, hiddenSize: 512, kernel: kernel)
+                     inputSize: 128, hiddenSize: 512, kernel: kernel, fusedStep: fusedSteps)
         conv1Length = conv1.outputLength(ChemNetInput.length)
         positions = conv2.outputLength(conv1Length)
         padding = PaddingTrajectory(lstm1: lstm1, lstm2: lstm2, positions: positions)
@@ -144,6 +145,10 @@ public final class ChemNet: @unchecked Sendable {
         let projection1 = FloatBuffer(), gates1 = FloatBuffer(), h1 = FloatBuffer(), c1 = FloatBuffer()
         let output1 = FloatBuffer(), projection2 = FloatBuffer(), gates2 = FloatBuffer()
         let h2Buffer = FloatBuffer(), c2 = FloatBuffer()
+        /// The fused steps' second h buffers and their rows' input halves (`LSTM.fusedStep`).
+        let h1Next = FloatBuffer(), h2Next = FloatBuffer()
+        let rowInputs = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: ChemNet.chunkSize)
+        deinit { rowInputs.deallocate() }
         /// The packed product's packed rows of A (`PackedWeights`).
         let productScratch = FloatBuffer()
         var h2: UnsafeMutablePointer<Float> { h2Buffer.pointer }
@@ -174,29 +179,60 @@ public final class ChemNet: @unchecked Sendable {
         // Molecule m joins at position P_m − 1 with the shared state after 88 − P_m zero steps.
         let g1 = lstm1.gateWidth, hidden1 = lstm1.hiddenSize
         let projection1 = w.projection1.reserve(rows * g1)
-        lstm1.project(w.conv2Out.pointer, rows: rows, into: projection1, scratch: w.productScratch)
-        let gates1 = w.gates1.reserve(b * g1), h1 = w.h1.reserve(b * hidden1), c1 = w.c1.reserve(b * hidden1)
+        let fused1 = lstm1.usesFusedStep
+        if fused1 {
+            lstm1.projectInterleaved(w.conv2Out.pointer, rows: rows, into: projection1, scratch: w.productScratch)
+        } else {
+            lstm1.project(w.conv2Out.pointer, rows: rows, into: projection1, scratch: w.productScratch)
+        }
+        let h1 = w.h1.reserve(b * hidden1), c1 = w.c1.reserve(b * hidden1)
         let output1 = w.output1.reserve(rows * hidden1)
+        // The fused step reads the input halves where they lie and writes h into the other buffer.
+        var hIn1 = h1, hOut1 = w.h1Next.reserve(b * hidden1)
         var active = 0
         for p in stride(from: longest - 1, through: 0, by: -1) {
             while active < b && lengths[active] > p {
                 let zeroSteps = positions - lengths[active]
-                padding.state1(after: zeroSteps, h: h1 + active * hidden1, c: c1 + active * hidden1)
+                padding.state1(after: zeroSteps, h: hIn1 + active * hidden1, c: c1 + active * hidden1)
                 active += 1
             }
-            for m in 0..<active { (gates1 + m * g1).update(from: projection1 + (offsets[m] + p) * g1, count: g1) }
-            lstm1.step(gates: gates1, h: h1, c: c1, rows: active, scratch: w.productScratch)
-            for m in 0..<active { (output1 + (offsets[m] + p) * hidden1).update(from: h1 + m * hidden1, count: hidden1) }
+            if fused1 {
+                for m in 0..<active { w.rowInputs[m] = UnsafePointer(projection1 + (offsets[m] + p) * g1) }
+                lstm1.fusedStep(inputs: w.rowInputs, hIn: hIn1, hOut: hOut1, c: c1, rows: active, scratch: w.productScratch)
+                swap(&hIn1, &hOut1)
+            } else {
+                let gates1 = w.gates1.reserve(b * g1)
+                for m in 0..<active { (gates1 + m * g1).update(from: projection1 + (offsets[m] + p) * g1, count: g1) }
+                lstm1.step(gates: gates1, h: hIn1, c: c1, rows: active, scratch: w.productScratch)
+            }
+            for m in 0..<active { (output1 + (offsets[m] + p) * hidden1).update(from: hIn1 + m * hidden1, count: hidden1) }
         }
 
         // Second LSTM over positions 0 … 87: a molecule's own outputs, then the shared tail.
         let g2 = lstm2.gateWidth, hidden2 = lstm2.hiddenSize
         let projection2 = w.projection2.reserve(rows * g2)
-        lstm2.project(output1, rows: rows, into: projection2, scratch: w.productScratch)
-        let gates2 = w.gates2.reserve(b * g2), h2 = w.h2Buffer.reserve(b * hidden2), c2 = w.c2.reserve(b * hidden2)
+        let h2 = w.h2Buffer.reserve(b * hidden2), c2 = w.c2.reserve(b * hidden2)
         h2.update(repeating: 0, count: b * hidden2)
         c2.update(repeating: 0, count: b * hidden2)
         active = b
+        if lstm2.usesFusedStep {
+            // The fused step reads each row's input half where it lies (the shared tail's for
+            // rows past their molecule) and writes h into the other buffer.
+            lstm2.projectInterleaved(output1, rows: rows, into: projection2, scratch: w.productScratch)
+            var hIn = h2, hOut = w.h2Next.reserve(b * hidden2)
+            for t in 0..<positions {
+                while active > 0 && lengths[active - 1] <= t { active -= 1 }
+                for m in 0..<active { w.rowInputs[m] = UnsafePointer(projection2 + (offsets[m] + t) * g2) }
+                let tail = padding.projection2(at: t)
+                for m in active..<b { w.rowInputs[m] = tail }
+                lstm2.fusedStep(inputs: w.rowInputs, hIn: hIn, hOut: hOut, c: c2, rows: b, scratch: w.productScratch)
+                swap(&hIn, &hOut)
+            }
+            if hIn != h2 { h2.update(from: hIn, count: b * hidden2) }
+            return
+        }
+        lstm2.project(output1, rows: rows, into: projection2, scratch: w.productScratch)
+        let gates2 = w.gates2.reserve(b * g2)
         for t in 0..<positions {
             while active > 0 && lengths[active - 1] <= t { active -= 1 }
             for m in 0..<active { (gates2 + m * g2).update(from: projection2 + (offsets[m] + t) * g2, count: g2) }
@@ -215,7 +251,8 @@ final class PaddingTrajectory: @unchecked Sendable {
     let h1: UnsafeMutablePointer<Float>
     let c1: UnsafeMutablePointer<Float>
     /// [positions, 2048]: W_ih·y + b for the first LSTM's output y read at position t when t is
-    /// past the molecule (y = the hidden state after 88 − t zero steps).
+    /// past the molecule (y = the hidden state after 88 − t zero steps); with its gate columns
+    /// interleaved where the second LSTM uses the fused step (`LSTM.projectInterleaved`).
     let tail2: UnsafeMutablePointer<Float>
     let hidden1: Int
     let gates2: Int
@@ -238,7 +275,11 @@ final class PaddingTrajectory: @unchecked Sendable {
             lstm1.step(gates: &gates, h: h1 + k * hidden1, c: c1 + k * hidden1, rows: 1, scratch: scratch)
         }
         for t in 0..<positions {
-            lstm2.project(h1 + (positions - t) * hidden1, rows: 1, into: tail2 + t * gates2, scratch: scratch)
+            if lstm2.usesFusedStep {
+                lstm2.projectInterleaved(h1 + (positions - t) * hidden1, rows: 1, into: tail2 + t * gates2, scratch: scratch)
+            } else {
+                lstm2.project(h1 + (positions - t) * hidden1, rows: 1, into: tail2 + t * gates2, scratch: scratch)
+            }
         }
     }
 
