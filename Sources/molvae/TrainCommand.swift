@@ -432,7 +432,7 @@ struct TrainCommand: ParsableCommand {
                                   initialPropertyHead: inputs.initial?.head, group: group)
         trainer.threads = threads
         trainer.modelMetadata[DataPreparationRecord.metadataKey] = DataPreparationRecord.jsonString(inputs.preparation)
-        let progress = TrainProgress(trainer: trainer, terminal: isatty(2) != 0, silent: !group.isRoot)
+        let progress = TrainProgress(options: trainer.options, terminal: isatty(2) != 0, silent: !group.isRoot)
         let fault = RankFault.fromEnvironment()
         trainer.onStep = { report in
             progress.step(report)
@@ -473,7 +473,10 @@ struct TrainCommand: ParsableCommand {
 
 /// The progress bar (terminal) or plain log lines (not a terminal).
 final class TrainProgress {
-    let trainer: Trainer
+    /// The trainer's options, not the trainer: the trainer holds this object through its
+    /// callbacks, and a reference back would be a cycle that never frees the model
+    /// (LeakSanitizer found it).
+    let options: TrainingOptions
     let terminal: Bool
     let started = Date()
     var lastPrint = Date.distantPast
@@ -484,8 +487,8 @@ final class TrainProgress {
     /// Ranks other than 0 print nothing.
     let silent: Bool
 
-    init(trainer: Trainer, terminal: Bool, silent: Bool = false) {
-        self.trainer = trainer
+    init(options: TrainingOptions, terminal: Bool, silent: Bool = false) {
+        self.options = options
         self.terminal = terminal
         self.silent = silent
     }
@@ -506,7 +509,7 @@ final class TrainProgress {
                            window.kl / n, window.property / n, r.klWeight)
         window = (0, 0, 0, 0, 0)
         var eta = ""
-        let o = trainer.options
+        let o = options
         var remaining: Double?
         if let e = o.epochs { remaining = Double((e - r.epoch) * r.batchesInEpoch - r.batchInEpoch) * Double(o.batchSize) / rate }
         if let s = o.maxSteps { remaining = min(remaining ?? .infinity, Double(s - r.step) * Double(o.batchSize) / rate) }
@@ -537,7 +540,7 @@ final class TrainProgress {
                      + "prior validity %.3f uniqueness %.3f", m.step, epoch, m.validELBO, m.validRecon, m.validKL, m.tokenAccuracy,
                      m.activeUnits, r2, m.validity, m.uniqueness)
               + (m.trainSampleValidity.map { String(format: "; validity term %.3f", $0) } ?? "")
-              + (trainer.options.fcdSamples.map { n in m.fcd.map { String(format: "; FCD %.3f (%d samples)", $0, n) } ?? "; FCD undefined (under 2 valid samples)" } ?? "")
+              + (options.fcdSamples.map { n in m.fcd.map { String(format: "; FCD %.3f (%d samples)", $0, n) } ?? "; FCD undefined (under 2 valid samples)" } ?? "")
               + "\n")
     }
 
