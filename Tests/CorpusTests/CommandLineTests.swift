@@ -16,18 +16,26 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: OutputSafetyTests.executable)
         process.arguments = arguments
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
+        // Output goes to files, not pipes: reading one pipe to its end while the child fills
+        // the other one's 64 KB buffer deadlocks both (it did under AddressSanitizer, whose
+        // leak report on standard error is long).
+        let folder = try TestPaths.temporaryFolder()
+        let outURL = URL(fileURLWithPath: folder).appendingPathComponent("stdout")
+        let errURL = URL(fileURLWithPath: folder).appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        defer { try? out.close(); try? err.close() }
+        let stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = stdin
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                       error: String(decoding: error, as: UTF8.self))
+        return Outcome(status: process.terminationStatus, output: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                       error: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
     @Test func versionIsPrinted() throws {
