@@ -1,4 +1,5 @@
 import Foundation
+@testable import MolVAE
 
 /// Runs `body` with file descriptor 2 redirected to a temporary file and returns what was
 /// written there. Swift Testing may print concurrently, so callers look for RDKit's own markers
@@ -17,7 +18,8 @@ func capturingStandardError(_ body: () throws -> Void) rethrows -> String {
     }
     try body()
     fflush(nil)
-    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    // FileBytes: Foundation leaks its read buffer on an empty file (LeakSanitizer).
+    let text = (try? FileBytes.read(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     unlink(path)
     return text
 }

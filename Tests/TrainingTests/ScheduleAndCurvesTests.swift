@@ -16,7 +16,7 @@ import Testing
         let trainer = try Trainer(model: try SmilesVAE(config: Fixtures.tinyConfig(vocab: vocabulary.count), seed: 1),
                                   vocabulary: vocabulary, train: train, valid: valid, options: o, directory: nil)
         var rates: [Float] = []
-        trainer.onStep = { _ in rates.append(trainer.optimizer.learningRate) }
+        trainer.onStep = { [unowned trainer] _ in rates.append(trainer.optimizer.learningRate) }
         try trainer.run()
         #expect(rates.count == 12)
         #expect(rates == (0..<12).map { schedule.rate(at: $0) })

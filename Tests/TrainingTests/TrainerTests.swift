@@ -117,7 +117,7 @@ import Testing
         var warnings: [String] = []
         trainer.onWarning = { warnings.append($0) }
         var poisonFrom = Int.max
-        trainer.afterBackward = { step in if step == 3 || step >= poisonFrom { trainer.model.encoderDense.weight.grad[0] = .nan } }
+        trainer.afterBackward = { [unowned trainer] step in if step == 3 || step >= poisonFrom { trainer.model.encoderDense.weight.grad[0] = .nan } }
         for _ in 0..<3 { try trainer.step() }
         let before = bits(trainer.allParameters), adamStep = trainer.optimizer.step
         let moment = trainer.optimizer.moments(of: 0).0[0]

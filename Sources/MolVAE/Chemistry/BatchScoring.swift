@@ -84,7 +84,12 @@ public enum BatchScoring {
         let block = 8
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        // Deinitialize before deallocating: the results own their strings (LeakSanitizer found
+        // every scored molecule's heap strings leaked when only the memory was freed).
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         nonisolated(unsafe) let shared = results
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var start = worker * block

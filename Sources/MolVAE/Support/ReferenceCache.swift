@@ -63,7 +63,8 @@ public struct ReferenceCache: Sendable {
     public func lookUp<T>(_ key: CacheKey, decode: (inout BinaryReader) throws(CacheFileError) -> T,
                           note: (String) -> Void) -> (value: T?, problem: CacheFileError?) {
         let path = path(for: key)
-        guard let data = FileManager.default.contents(atPath: path) else { return (nil, nil) }
+        // FileBytes: Foundation leaks its read buffer on an empty file (a truncated cache).
+        guard let data = try? FileBytes.read(path) else { return (nil, nil) }
         do throws(CacheFileError) {
             var reader = try CacheFile.open([UInt8](data), expecting: key)
             let value = try decode(&reader)
