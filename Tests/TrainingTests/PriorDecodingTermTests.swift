@@ -82,7 +82,7 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
                                 options: on, directory: dir)
-        first.onStep = { if $0.step == 15 { first.requestStop() } }
+        first.onStep = { [unowned first] in if $0.step == 15 { first.requestStop() } }
         #expect(try first.run() == .interrupted)
         let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
         #expect(checkpoint.options.priorDecodingWeight == 1)

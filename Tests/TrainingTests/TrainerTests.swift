@@ -60,7 +60,7 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
                                 options: Self.options(steps: 17), directory: dir)
-        first.onStep = { if $0.step == 6 { first.requestStop() } }
+        first.onStep = { [unowned first] in if $0.step == 6 { first.requestStop() } }
         #expect(try first.run() == .interrupted)
         #expect(first.state.step == 6)
         let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")

@@ -114,7 +114,7 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
                                 options: o, directory: dir)
-        first.onStep = { if $0.step == 3 { first.requestStop() } }
+        first.onStep = { [unowned first] in if $0.step == 3 { first.requestStop() } }
         #expect(try first.run() == .interrupted)
         let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
         #expect(checkpoint.options.validityWeight == 0.5)

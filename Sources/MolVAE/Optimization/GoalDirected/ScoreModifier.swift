@@ -2,7 +2,7 @@ import Foundation
 
 /// GuacaMol's score modifiers (`guacamol/score_modifier.py`), mapping a raw value to a score.
 /// Each case computes exactly what the Python class does, in the same order of operations.
-public indirect enum ScoreModifier: Sendable, Equatable {
+public enum ScoreModifier: Sendable, Equatable {
     /// `LinearModifier(slope)`: slope · x (slope 1 is GuacaMol's default, no change).
     case linear(slope: Double)
     /// `SquaredModifier(target_value, coefficient)`: 1 − coefficient · (target − x)².
