@@ -3,6 +3,7 @@
 // Swift can compute Tanimoto with popcount without another boundary crossing.
 #include "boost_compat.hpp"
 #include "molshim.h"
+#include "count_fingerprint.hpp"
 #include "shim_internal.hpp"
 
 #include <DataStructs/ExplicitBitVect.h>
@@ -33,37 +34,7 @@ extern "C" int molshim_mol_morgan_bits(const molshim_mol *mol, uint32_t radius, 
 
 extern "C" int molshim_mol_morgan_counts(const molshim_mol *mol, uint32_t radius, uint32_t **ids,
                                          uint32_t **counts, size_t *length, char **error) {
-    if (!mol || !ids || !counts || !length) {
-        set_error(error, "null molecule or output");
-        return 0;
-    }
-    *ids = nullptr;
-    *counts = nullptr;
-    *length = 0;
-    return guarded<int>(error, 0, [&] {
-        std::unique_ptr<RDKit::SparseIntVect<std::uint32_t>> fp;
-        {
-            std::lock_guard<std::mutex> hold(mol->lock);
-            fp.reset(RDKit::MorganFingerprints::getFingerprint(*mol->mol, radius));
-        }
-        const auto &elements = fp->getNonzeroElements();  // std::map: ids ascending
-        size_t n = elements.size();
-        auto *id_buffer = static_cast<uint32_t *>(std::malloc(std::max<size_t>(n, 1) * sizeof(uint32_t)));
-        auto *count_buffer = static_cast<uint32_t *>(std::malloc(std::max<size_t>(n, 1) * sizeof(uint32_t)));
-        if (!id_buffer || !count_buffer) {
-            std::free(id_buffer);
-            std::free(count_buffer);
-            throw std::bad_alloc();
-        }
-        size_t i = 0;
-        for (const auto &[id, count] : elements) {
-            id_buffer[i] = id;
-            count_buffer[i] = static_cast<uint32_t>(count);
-            ++i;
-        }
-        *ids = id_buffer;
-        *counts = count_buffer;
-        *length = n;
-        return 1;
+    return count_fingerprint(mol, ids, counts, length, error, [&](const RDKit::ROMol &romol) {
+        return RDKit::MorganFingerprints::getFingerprint(romol, radius);
     });
 }

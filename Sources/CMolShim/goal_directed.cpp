@@ -4,6 +4,7 @@
 // 2022.09's Python below) and utils/descriptors.py's AtomCounter / num_atoms.
 #include "boost_compat.hpp"
 #include "molshim.h"
+#include "count_fingerprint.hpp"
 #include "shim_internal.hpp"
 
 #include <DataStructs/SparseIntVect.h>
@@ -23,34 +24,6 @@
 using namespace molshim;
 
 namespace {
-
-// Copies a sparse count vector (std::map, ids ascending) into two malloc'd arrays.
-template <typename Index>
-void export_counts(const RDKit::SparseIntVect<Index> &fp, uint32_t **ids, uint32_t **counts, size_t *length) {
-    const auto &elements = fp.getNonzeroElements();
-    size_t n = elements.size();
-    auto *id_buffer = static_cast<uint32_t *>(std::malloc(std::max<size_t>(n, 1) * sizeof(uint32_t)));
-    auto *count_buffer = static_cast<uint32_t *>(std::malloc(std::max<size_t>(n, 1) * sizeof(uint32_t)));
-    if (!id_buffer || !count_buffer) {
-        std::free(id_buffer);
-        std::free(count_buffer);
-        throw std::bad_alloc();
-    }
-    size_t i = 0;
-    for (const auto &[id, count] : elements) {
-        if (id < 0 || count < 0) {
-            std::free(id_buffer);
-            std::free(count_buffer);
-            throw std::runtime_error("negative fingerprint index or count");
-        }
-        id_buffer[i] = static_cast<uint32_t>(id);
-        count_buffer[i] = static_cast<uint32_t>(count);
-        ++i;
-    }
-    *ids = id_buffer;
-    *counts = count_buffer;
-    *length = n;
-}
 
 // ---- Gobbi_Pharm2D.py ----------------------------------------------------------------------
 const char *const gobbi_fdef = R"FDEF(
@@ -361,43 +334,17 @@ std::vector<uint32_t> gobbi_pharm2d(const RDKit::ROMol &mol) {
 
 extern "C" int molshim_mol_feature_morgan_counts(const molshim_mol *mol, uint32_t radius, uint32_t **ids,
                                                  uint32_t **counts, size_t *length, char **error) {
-    if (!mol || !ids || !counts || !length) {
-        set_error(error, "null molecule or output");
-        return 0;
-    }
-    *ids = nullptr;
-    *counts = nullptr;
-    *length = 0;
-    return guarded<int>(error, 0, [&] {
-        std::unique_ptr<RDKit::SparseIntVect<std::uint32_t>> fp;
-        {
-            std::lock_guard<std::mutex> hold(mol->lock);
-            std::vector<std::uint32_t> invariants(mol->mol->getNumAtoms());
-            RDKit::MorganFingerprints::getFeatureInvariants(*mol->mol, invariants);
-            fp.reset(RDKit::MorganFingerprints::getFingerprint(*mol->mol, radius, &invariants));
-        }
-        export_counts(*fp, ids, counts, length);
-        return 1;
+    return count_fingerprint(mol, ids, counts, length, error, [&](const RDKit::ROMol &romol) {
+        std::vector<std::uint32_t> invariants(romol.getNumAtoms());
+        RDKit::MorganFingerprints::getFeatureInvariants(romol, invariants);
+        return RDKit::MorganFingerprints::getFingerprint(romol, radius, &invariants);
     });
 }
 
 extern "C" int molshim_mol_atom_pair_counts(const molshim_mol *mol, uint32_t max_length, uint32_t **ids,
                                             uint32_t **counts, size_t *length, char **error) {
-    if (!mol || !ids || !counts || !length) {
-        set_error(error, "null molecule or output");
-        return 0;
-    }
-    *ids = nullptr;
-    *counts = nullptr;
-    *length = 0;
-    return guarded<int>(error, 0, [&] {
-        std::unique_ptr<RDKit::SparseIntVect<std::int32_t>> fp;
-        {
-            std::lock_guard<std::mutex> hold(mol->lock);
-            fp.reset(RDKit::AtomPairs::getAtomPairFingerprint(*mol->mol, /*minLength=*/1, max_length));
-        }
-        export_counts(*fp, ids, counts, length);
-        return 1;
+    return count_fingerprint(mol, ids, counts, length, error, [&](const RDKit::ROMol &romol) {
+        return RDKit::AtomPairs::getAtomPairFingerprint(romol, /*minLength=*/1, max_length);
     });
 }
 
