@@ -32,10 +32,7 @@ long mk_lstm_interleaved_row(long q, long hidden) {
     return (within / UNITS) * hidden + panel * UNITS + within % UNITS;
 }
 
-static long step_row_block(long m) {
-    long blocks = (m + STEP_MC - 1) / STEP_MC;
-    return round_up((m + blocks - 1) / blocks, MR);
-}
+static long step_row_block(long m) { return balanced_row_block(m, STEP_MC); }
 
 long mk_lstm_step_scratch_size(long m, long hidden) {
     if (m <= 0 || hidden <= 0) return 16;

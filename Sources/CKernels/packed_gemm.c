@@ -51,12 +51,7 @@ void mk_gemm_pack(const float *w, long ldw, long n, long k, float *packed) {
     }
 }
 
-// Row blocks: as few as MC allows, of equal size rounded up to MR, so that no last block
-// sweeps all of W for a handful of rows.
-static long row_block(long m) {
-    long blocks = (m + MC - 1) / MC;
-    return round_up((m + blocks - 1) / blocks, MR);
-}
+static long row_block(long m) { return balanced_row_block(m, MC); }
 
 long mk_gemm_scratch_size(long m, long k) {
     if (m <= 0 || k <= 0) return 16;

@@ -20,6 +20,13 @@ enum {
 
 static inline long round_up(long x, long to) { return (x + to - 1) / to * to; }
 
+// Row blocks of at most `limit` rows: as few as that allows, of equal size rounded up to MR, so
+// that no last block sweeps all of W for a handful of rows.
+static inline long balanced_row_block(long m, long limit) {
+    long blocks = (m + limit - 1) / limit;
+    return round_up((m + blocks - 1) / blocks, MR);
+}
+
 // Micro-panels of rows [0, rows) of A's block (kc columns from a), zero rows up to a multiple of
 // MR: MR × kc floats each, k-major (packed_gemm.c).
 void mk_gemm_pack_a(const float *a, long lda, long rows, long kc, float *dst);
