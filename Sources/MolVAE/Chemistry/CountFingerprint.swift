@@ -46,12 +46,25 @@ public struct CountFingerprint: Sendable, Hashable {
 extension Molecule {
     /// Unhashed Morgan counts of `radius` (default 2).
     public func countFingerprint(radius: Int = 2) throws(PropertyError) -> CountFingerprint {
+        guard radius >= 0 else { throw PropertyError(description: "Morgan count fingerprint failed") }
+        return try takeCounts("Morgan count fingerprint") { ids, counts, length, error in
+            molshim_mol_morgan_counts(handle, UInt32(radius), ids, counts, length, error)
+        }
+    }
+
+    /// Runs a shim count-fingerprint call and takes its two arrays (every count fingerprint's
+    /// way across the boundary).
+    func takeCounts(
+        _ what: String,
+        _ call: (UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>, UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>,
+                 UnsafeMutablePointer<Int>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32
+    ) throws(PropertyError) -> CountFingerprint {
         var ids: UnsafeMutablePointer<UInt32>? = nil
         var counts: UnsafeMutablePointer<UInt32>? = nil
         var length = 0
         var error: UnsafeMutablePointer<CChar>? = nil
-        guard radius >= 0, molshim_mol_morgan_counts(handle, UInt32(radius), &ids, &counts, &length, &error) == 1 else {
-            throw PropertyError(description: takeString(error).nonEmpty ?? "Morgan count fingerprint failed")
+        guard call(&ids, &counts, &length, &error) == 1 else {
+            throw PropertyError(description: takeString(error).nonEmpty ?? "\(what) failed")
         }
         defer {
             molshim_free_buffer(ids)

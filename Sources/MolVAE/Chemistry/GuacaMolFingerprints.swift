@@ -61,25 +61,4 @@ extension Molecule {
         defer { molshim_free_buffer(bits) }
         return SparseBitFingerprint(bits: Array(UnsafeBufferPointer(start: bits, count: length)))
     }
-
-    private func takeCounts(
-        _ what: String,
-        _ call: (UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>, UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>,
-                 UnsafeMutablePointer<Int>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32
-    ) throws(PropertyError) -> CountFingerprint {
-        var ids: UnsafeMutablePointer<UInt32>? = nil
-        var counts: UnsafeMutablePointer<UInt32>? = nil
-        var length = 0
-        var error: UnsafeMutablePointer<CChar>? = nil
-        guard call(&ids, &counts, &length, &error) == 1 else {
-            throw PropertyError(description: takeString(error).nonEmpty ?? "\(what) failed")
-        }
-        defer {
-            molshim_free_buffer(ids)
-            molshim_free_buffer(counts)
-        }
-        return CountFingerprint(
-            ids: Array(UnsafeBufferPointer(start: ids, count: length)),
-            counts: Array(UnsafeBufferPointer(start: counts, count: length)))
-    }
 }
