@@ -61,6 +61,7 @@ struct ReconstructCommand: ParsableCommand {
         let trained = try options.load()
         let encoder = LatentEncoder(trained)
         let decoder = LatentDecoder(trained, syntaxMask: decoding.syntaxMask)
+        decoder.valenceMask = decoding.valenceMask
         let method = ReconstructionProtocol(encodes: encodes, decodes: decodes, beamWidth: beam, seed: options.seed)
         var totals = ReconstructionSummary(protocol: method)
         let sink = try CSVSink(path: options.out)
@@ -116,6 +117,7 @@ struct ReconstructCommand: ParsableCommand {
         object["seconds"] = (seconds * 1000).rounded() / 1000
         object["threads"] = options.threads
         object["syntax_mask"] = decoding.syntaxMask
+        object["valence_mask"] = decoding.valenceMask
         object["protocol"] = "Gómez-Bombarelli et al. 2018 / JT-VAE: \(encodes) stochastic encodings x \(decodes) decodings at temperature 1"
         var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(contentsOf: "\n".utf8)

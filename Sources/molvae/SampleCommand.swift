@@ -94,6 +94,7 @@ struct SampleCommand: ParsableCommand {
         let sampler = PriorSampler(trained, temperature: temperature, topK: topK, greedy: greedy, seed: options.seed,
                                    syntaxMask: decoding.syntaxMask)
         sampler.group = group
+        sampler.decoder.valenceMask = decoding.valenceMask
         let goal: SamplingGoal = uniqueValid.map { .distinctValid($0, maxSamples: maxTries ?? 10 * $0) } ?? .samples(n ?? 1000)
         // Opened (and at the end committed) collectively: a bad --out is one error on every rank.
         let sink = try group.collectively { group.isRoot ? try CSVSink(path: options.out) : nil }

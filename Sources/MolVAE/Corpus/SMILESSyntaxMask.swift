@@ -4,35 +4,55 @@
 ///
 /// `<eos>` is `end`; `<pad>`, `<bos>` and `<unk>` are never allowed (the decoder is never trained
 /// to emit them).
+///
+/// With `checksValence` the mask is also a valence mask: a token that would give an atom more
+/// bonds than RDKit permits is excluded too (`SMILESSyntaxState+Valence`). Where that leaves no
+/// token at all (the string has been written into a corner), the syntax rules alone decide.
 public struct SMILESSyntaxMask: Sendable {
     /// The class of each token, by id.
     public let classes: [SMILESTokenClass]
-    /// The distinct classes of the vocabulary, atoms first (the class most often allowed), each
-    /// with its tokens' positions in `groupedIDs`: a step judges each class once, not each token
-    /// (the 14 atoms of the MOSES vocabulary share one verdict). `never` is not among them.
-    private let groups: [(kind: SMILESTokenClass, members: Range<Int>)]
+    /// What each token does to valence, by id (all `unconstrained` unless `checksValence`).
+    public let valences: [SMILESTokenValence]
+    /// Whether the mask also keeps every atom within its valence.
+    public let checksValence: Bool
+    /// The distinct (class, valence) pairs of the vocabulary, atoms first (the class most often
+    /// allowed), each with its tokens' positions in `groupedIDs`: a step judges each pair once,
+    /// not each token (the 14 atoms of the MOSES vocabulary share one syntax verdict, and six
+    /// valence ones). `never` is not among them.
+    private let groups: [(kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)]
     /// Token ids ordered by group.
     private let groupedIDs: [Int32]
     /// Ids of the tokens that are never allowed.
     private let neverIDs: [Int32]
 
-    /// The mask of `vocabulary`; nil when it has no atom token (nothing could ever be written,
-    /// so there is nothing to constrain).
-    public init?(vocabulary: Vocabulary) {
+    /// The mask of `vocabulary`, a valence mask too when `checksValence`; nil when it has no
+    /// atom token (nothing could ever be written, so there is nothing to constrain).
+    public init?(vocabulary: Vocabulary, checksValence: Bool = false) {
         var classes = vocabulary.tokens.map(SMILESTokenClass.init(token:))
         let special = vocabulary.specialTokens
         for id in [special.pad, special.bos, special.unk] { classes[Int(id)] = .never }
         classes[Int(special.eos)] = .end
         guard classes.contains(.atom) else { return nil }
         self.classes = classes
-        var kinds: [SMILESTokenClass] = [.atom]
-        for kind in classes where kind != .never && !kinds.contains(kind) { kinds.append(kind) }
-        var groups: [(kind: SMILESTokenClass, members: Range<Int>)] = []
+        self.checksValence = checksValence
+        let valences = classes.indices.map { id in
+            checksValence && classes[id] != .never && classes[id] != .end
+                ? SMILESTokenValence(token: vocabulary.tokens[id]) : .unconstrained
+        }
+        self.valences = valences
+        var kinds: [(SMILESTokenClass, SMILESTokenValence)] = []
+        for id in classes.indices where classes[id] == .atom && !kinds.contains(where: { $0 == (.atom, valences[id]) }) {
+            kinds.append((.atom, valences[id]))
+        }
+        for id in classes.indices where classes[id] != .never && !kinds.contains(where: { $0 == (classes[id], valences[id]) }) {
+            kinds.append((classes[id], valences[id]))
+        }
+        var groups: [(kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)] = []
         var groupedIDs: [Int32] = []
-        for kind in kinds {
+        for (kind, valence) in kinds {
             let start = groupedIDs.count
-            groupedIDs += classes.indices.filter { classes[$0] == kind }.map(Int32.init)
-            groups.append((kind, start..<groupedIDs.count))
+            groupedIDs += classes.indices.filter { classes[$0] == kind && valences[$0] == valence }.map(Int32.init)
+            groups.append((kind, valence, start..<groupedIDs.count))
         }
         self.groups = groups
         self.groupedIDs = groupedIDs
@@ -42,17 +62,19 @@ public struct SMILESSyntaxMask: Sendable {
     /// Number of tokens (the model's output size).
     public var count: Int { classes.count }
 
-    /// Whether token `id` may come next in a sequence at `state` (the syntax rules alone).
+    /// Whether token `id` may come next in a sequence at `state`: the syntax rules, and the
+    /// valence counts when the mask checks them.
     @inline(__always)
     public func allows(_ id: Int32, in state: SMILESSyntaxState) -> Bool {
-        state.allows(classes[Int(id)])
+        state.allows(classes[Int(id)]) && (!checksValence || state.hasValence(for: classes[Int(id)], valences[Int(id)]))
     }
 
     /// Whether token `id` may come next with `steps` tokens left to write, this one and `<eos>`
-    /// included: the syntax rules and the step limit (see `SMILESSyntaxState.allows(_:within:)`).
+    /// included: `allows(_:in:)` and the step limit (see `SMILESSyntaxState.allows(_:within:)`).
     @inline(__always)
     public func allows(_ id: Int32, in state: SMILESSyntaxState, within steps: Int) -> Bool {
         state.allows(classes[Int(id)], within: steps)
+            && (!checksValence || state.hasValence(for: classes[Int(id)], valences[Int(id)]))
     }
 
     /// The step budget to judge tokens with at `state`: `steps` when some token completes within
@@ -66,10 +88,15 @@ public struct SMILESSyntaxMask: Sendable {
         return Int.max
     }
 
-    /// Moves `state` past token `id` (one that `allows` accepted).
+    /// Moves `state` past token `id` (one that `allows` accepted, or, where the valence counts
+    /// left nothing, one the syntax rules accepted).
     @inline(__always)
     public func advance(_ state: inout SMILESSyntaxState, by id: Int32) {
-        state.advance(classes[Int(id)])
+        if checksValence {
+            state.advance(classes[Int(id)], valence: valences[Int(id)])
+        } else {
+            state.advance(classes[Int(id)])
+        }
     }
 
     /// Sets the logits of the tokens that may not come next, with `steps` tokens left to write
@@ -81,8 +108,40 @@ public struct SMILESSyntaxMask: Sendable {
         let budget = budget(in: state, steps: steps)
         for id in neverIDs { logits[Int(id)] = -.infinity }
         // No budget: the syntax rules alone (the same verdicts, without the limit's arithmetic).
-        for group in groups where !(budget == Int.max ? state.allows(group.kind) : state.allows(group.kind, within: budget)) {
-            for member in group.members { logits[Int(groupedIDs[member])] = -.infinity }
+        func syntaxAllows(_ kind: SMILESTokenClass) -> Bool {
+            budget == Int.max ? state.allows(kind) : state.allows(kind, within: budget)
+        }
+        guard checksValence else {
+            for group in groups where !syntaxAllows(group.kind) {
+                for member in group.members { logits[Int(groupedIDs[member])] = -.infinity }
+            }
+            return
+        }
+        // With the valence counts, a token must also leave some token to write after it (a
+        // carbon that fills the current atom while a ring is open and no branch can return is a
+        // dead end). Each rule gives way when it would leave nothing: then the counts without the
+        // look-ahead, then the syntax rules alone.
+        func valenceAllows(_ group: (kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)) -> Bool {
+            syntaxAllows(group.kind) && state.hasValence(for: group.kind, group.valence)
+        }
+        func leavesATokenAfter(_ group: (kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)) -> Bool {
+            guard valenceAllows(group), group.kind != .end else { return valenceAllows(group) }
+            var next = state
+            next.advance(group.kind, valence: group.valence)
+            return groups.contains { next.allows($0.kind, $0.valence) }
+        }
+        var verdicts: UInt64 = 0
+        if groups.count <= 64 {
+            for (g, group) in groups.enumerated() where leavesATokenAfter(group) { verdicts |= 1 << UInt64(g) }
+        }
+        if verdicts == 0 {
+            for (g, group) in groups.enumerated() where valenceAllows(group) { verdicts |= 1 << UInt64(g) }
+        }
+        for (g, group) in groups.enumerated() {
+            let allowed = verdicts == 0 ? syntaxAllows(group.kind) : (verdicts >> UInt64(g)) & 1 == 1
+            if !allowed {
+                for member in group.members { logits[Int(groupedIDs[member])] = -.infinity }
+            }
         }
     }
 }

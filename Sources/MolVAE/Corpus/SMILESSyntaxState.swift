@@ -51,7 +51,7 @@ public struct SMILESSyntaxState: Sendable {
     /// Atoms written so far.
     private(set) var atomCount = 0
     /// The atom the next bond, branch or ring label attaches to.
-    private var currentAtom = unknownAtom
+    private(set) var currentAtom = unknownAtom
     /// The atom `currentAtom` is bonded to by the chain (its predecessor, or the branch point
     /// of its branch); unknown at the start of the string or of a dot-separated fragment.
     private var currentParent = unknownAtom
@@ -72,11 +72,21 @@ public struct SMILESSyntaxState: Sendable {
     private var openRingLabels = SIMD16<UInt8>(repeating: 0)
     private var openRingAtoms = SIMD16<AtomIndex>(repeating: unknownAtom)
     private var openRingParents = SIMD16<AtomIndex>(repeating: unknownAtom)
+    /// The bond order each tracked open ring took from its opener (`SMILESSyntaxState+Valence`).
+    var openRingOrders = SIMD16<UInt8>(repeating: 1)
 
     /// Ring bonds made so far (up to `ringBondCapacity`), each as its two atoms packed
     /// lower << 16 | higher, so a second ring bond between the same atoms is caught.
     private var ringBondCount = 0
     private var ringBonds = SIMD32<UInt32>(repeating: 0)
+
+    /// The valence mask's counts (`SMILESSyntaxState+Valence`): for each of the first
+    /// `valenceCapacity` atoms, the bond orders it may still take; and the order of a bond token
+    /// just written, for the atom or ring label it leads to. Only `advance(_:valence:)` spends
+    /// them, so the syntax rules alone never see them.
+    static let valenceCapacity = 64
+    var remainingValence = SIMD64<UInt8>(repeating: SMILESTokenValence.unlimited)
+    var pendingBondOrder: UInt8 = 1
 
     public init() {}
 
@@ -301,9 +311,11 @@ public struct SMILESSyntaxState: Sendable {
             openRingLabels[index] = openRingLabels[last]
             openRingAtoms[index] = openRingAtoms[last]
             openRingParents[index] = openRingParents[last]
+            openRingOrders[index] = openRingOrders[last]
             openRingLabels[last] = 0
             openRingAtoms[last] = Self.unknownAtom
             openRingParents[last] = Self.unknownAtom
+            openRingOrders[last] = 1
             openRingCount = last
         }
         if let pair = Self.pair(opener, currentAtom), ringBondCount < Self.ringBondCapacity {
@@ -313,12 +325,12 @@ public struct SMILESSyntaxState: Sendable {
     }
 
     /// The slot of open ring `label` among the tracked ones.
-    private func slot(ofOpenRing label: Int) -> Int? {
+    func slot(ofOpenRing label: Int) -> Int? {
         for i in 0..<openRingCount where openRingLabels[i] == UInt8(label) { return i }
         return nil
     }
 
-    private func isOpen(_ label: Int) -> Bool {
+    func isOpen(_ label: Int) -> Bool {
         label < 64 ? (openLow >> UInt64(label)) & 1 == 1 : (openHigh >> UInt64(label - 64)) & 1 == 1
     }
 

@@ -18,8 +18,13 @@ public final class LatentDecoder {
     public var maxSteps: Int
     /// Whether every decoding path applies the SMILES syntax mask (the one switch for it).
     public var syntaxMask: Bool
-    /// The vocabulary's token classes, computed once (nil only for a vocabulary without atoms).
+    /// Whether the syntax mask also keeps every atom within its valence (`SMILESSyntaxState+Valence`);
+    /// only with `syntaxMask`.
+    public var valenceMask = false
+    /// The vocabulary's token classes, computed once (nil only for a vocabulary without atoms),
+    /// without and with the valence counts.
     private let vocabularyMask: SMILESSyntaxMask?
+    private let vocabularyValenceMask: SMILESSyntaxMask?
 
     public init(model: SmilesVAE, vocabulary: Vocabulary, chunkSize: Int = 512, syntaxMask: Bool = true) {
         precondition(vocabulary.count == model.config.vocabSize, "the vocabulary does not belong to this model")
@@ -29,6 +34,7 @@ public final class LatentDecoder {
         maxSteps = model.config.maxTokens + 1
         self.syntaxMask = syntaxMask
         vocabularyMask = SMILESSyntaxMask(vocabulary: vocabulary)
+        vocabularyValenceMask = SMILESSyntaxMask(vocabulary: vocabulary, checksValence: true)
     }
 
     public convenience init(_ trained: TrainedModel, chunkSize: Int = 512, syntaxMask: Bool = true) {
@@ -36,7 +42,7 @@ public final class LatentDecoder {
     }
 
     /// The mask the decoding loops get: the vocabulary's when the switch is on, else nil.
-    public var activeSyntaxMask: SMILESSyntaxMask? { syntaxMask ? vocabularyMask : nil }
+    public var activeSyntaxMask: SMILESSyntaxMask? { syntaxMask ? (valenceMask ? vocabularyValenceMask : vocabularyMask) : nil }
 
     /// One molecule per point of `latents` ([count, latent]). `firstIndex` is the global index
     /// of the first point (for runs cut into calls).
