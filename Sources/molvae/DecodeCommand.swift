@@ -69,6 +69,7 @@ struct DecodeCommand: ParsableCommand {
         let rows = try LatentTableReader(path: latents, dimension: trained.model.config.latent).readAll()
         guard !rows.isEmpty else { throw CommandFailure("\(latents): no latent rows after the header") }
         let decoder = LatentDecoder(trained, syntaxMask: decoding.syntaxMask)
+        decoder.valenceMask = decoding.valenceMask
         let strategy = self.strategy
         let progress = ProgressLine()
         let sink = try CSVSink(path: options.out)

@@ -55,7 +55,8 @@ struct NeighborsCommand: ParsableCommand {
         let trained = try options.load()
         let started = Date()
         let limit = tries ?? 100 * n
-        let search = NeighborSearch(radius: radius, count: n, maxPoints: limit, seed: options.seed, syntaxMask: decoding.syntaxMask)
+        var search = NeighborSearch(radius: radius, count: n, maxPoints: limit, seed: options.seed, syntaxMask: decoding.syntaxMask)
+        search.valenceMask = decoding.valenceMask
         let result = try search.run(trained, around: around, role: "--around")
         let sink = try CSVSink(path: options.out)
         try sink.write(result.csv)

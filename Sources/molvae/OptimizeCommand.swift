@@ -180,6 +180,7 @@ struct OptimizeCommand: ParsableCommand {
         s.radius = radius
         s.pathPoints = pathPoints
         s.syntaxMask = decoding.syntaxMask
+        s.valenceMask = decoding.valenceMask
         return s
     }
 

@@ -58,6 +58,19 @@ import Testing
         #expect(!result.error.contains("Missing value"))
     }
 
+    /// The valence mask works on top of the syntax mask: asking for it without that is refused,
+    /// and a run with it says so in its summary.
+    @Test func valenceMaskNeedsTheSyntaxMaskAndIsReported() throws {
+        let refused = try molvae(["sample", "--n", "5", "--valence-mask", "--no-syntax-mask"])
+        #expect(refused.status == 64)
+        #expect(refused.error.contains("--valence-mask needs the syntax mask"), "\(refused.error)")
+        let out = try TestPaths.temporaryFolder() + "/valence.csv"
+        let run = try molvae(["sample", "--n", "20", "--threads", "1", "--valence-mask", "--out", out])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.error.contains("syntax mask on, valence mask on"), "\(run.error)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 21)
+    }
+
     @Test func threadsHelpStatesOneDefault() throws {
         for command in ["report", "fcd"] {
             let help = try molvae([command, "--help"]).output.replacingOccurrences(of: "\n", with: " ")

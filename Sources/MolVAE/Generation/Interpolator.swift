@@ -8,6 +8,8 @@ public struct Interpolator {
     public var seed: UInt64
     /// Whether decoding applies the SMILES syntax mask (`LatentDecoder.syntaxMask`).
     public var syntaxMask: Bool
+    /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
+    public var valenceMask = false
 
     public init(steps: Int, method: InterpolationMethod, strategy: DecodingStrategy, seed: UInt64 = 0, syntaxMask: Bool = true) {
         precondition(steps >= 2, "an interpolation needs at least its two endpoints")
@@ -26,6 +28,7 @@ public struct Interpolator {
         let b = try UnencodableMoleculeError.encode(to, role: toRole, with: encoder)
         let points = LatentPath.points(from: a.encoded.latent.mu, to: b.encoded.latent.mu, steps: steps, method: method)
         let decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
+        decoder.valenceMask = valenceMask
         let decoded = decoder.decode(latents: points.flatMap(\.z), count: points.count, strategy: strategy, seed: seed)
         return Interpolation(from: a.profile, fromSMILES: from, to: b.profile, toSMILES: to, method: method,
                              points: points, decoded: decoded.map(\.smiles))

@@ -14,6 +14,8 @@ public struct NeighborSearch {
     public var batchSize: Int
     /// Whether decoding applies the SMILES syntax mask (`LatentDecoder.syntaxMask`).
     public var syntaxMask: Bool
+    /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
+    public var valenceMask = false
 
     public init(radius: Double, count: Int, maxPoints: Int, seed: UInt64 = 0, batchSize: Int = 128, syntaxMask: Bool = true) {
         precondition(radius.isFinite && radius >= 0 && count >= 1 && maxPoints >= 1 && batchSize >= 1)
@@ -54,6 +56,7 @@ public struct NeighborSearch {
     public func run(_ trained: TrainedModel, around smiles: String, role: String = "start") throws(UnencodableMoleculeError) -> Result {
         let encoder = LatentEncoder(trained)
         let decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
+        decoder.valenceMask = valenceMask
         let start = try UnencodableMoleculeError.encode(smiles, role: role, with: encoder)
         let mu = start.encoded.latent.mu
         var found: [(smiles: String, index: Int)] = []

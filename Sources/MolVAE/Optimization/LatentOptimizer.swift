@@ -27,6 +27,7 @@ public final class LatentOptimizer {
         self.references = references
         self.strategy = strategy
         decoder = LatentDecoder(model, syntaxMask: settings.syntaxMask)
+        decoder.valenceMask = settings.valenceMask
         switch settings.method {
         case .gradient:
             guard model.propertyHead != nil, let standardisation = model.standardisation else {

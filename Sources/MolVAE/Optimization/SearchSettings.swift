@@ -26,6 +26,8 @@ public struct SearchSettings: Sendable {
     public var decodeBatch = 256
     /// Whether decoding applies the SMILES syntax mask (`LatentDecoder.syntaxMask`).
     public var syntaxMask = true
+    /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
+    public var valenceMask = false
 
     /// Gradient ascent: latent distance moved per iteration along the normalised gradient.
     public var stepSize = 0.25
