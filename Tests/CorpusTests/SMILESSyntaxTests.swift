@@ -53,8 +53,8 @@ func firstForbidden(_ tokens: [String], exactBudget: Bool = false) -> Int? {
 
 @Suite struct SMILESSyntaxStateTests {
     /// Every RDKit-canonical molecule of the bundled sets (the first 2,000 of each) is allowed
-    /// token by token, and `<eos>` after it, even with a step limit of exactly its length: the
-    /// mask never excludes the model's training data.
+    /// token by token, and `<eos>` after it, even with a step limit of exactly its length, and
+    /// with the valence counts on: the mask never excludes the model's training data.
     @Test(arguments: ["moses-test-10k.smi.gz", "moses-train-250k.smi.gz"])
     func bundledMoleculesAreAllowedAtEveryStep(file: String) throws {
         let reader = try SMILESReader(path: TestPaths.bundledData(file))
@@ -62,8 +62,11 @@ func firstForbidden(_ tokens: [String], exactBudget: Bool = false) -> Int? {
         while checked < 2_000, let record = try reader.next() {
             let tokens = SMILESTokenizer.tokenize(record.smiles)
             let forbidden = firstForbidden(tokens), forbiddenInBudget = firstForbidden(tokens, exactBudget: true)
+            let forbiddenByValence = firstForbiddenByValence(tokens)
             #expect(forbidden == nil, "\(file):\(record.lineNumber) \(record.smiles): token \(forbidden ?? -1) forbidden")
             #expect(forbiddenInBudget == nil, "\(file):\(record.lineNumber) \(record.smiles): token \(forbiddenInBudget ?? -1) over budget")
+            #expect(forbiddenByValence == nil,
+                    "\(file):\(record.lineNumber) \(record.smiles): token \(forbiddenByValence ?? -1) forbidden by valence")
             checked += 1
         }
         #expect(checked == 2_000)

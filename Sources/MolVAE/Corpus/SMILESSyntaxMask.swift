@@ -19,7 +19,8 @@ public struct SMILESSyntaxMask: Sendable {
     /// allowed), each with its tokens' positions in `groupedIDs`: a step judges each pair once,
     /// not each token (the 14 atoms of the MOSES vocabulary share one syntax verdict, and six
     /// valence ones). `never` is not among them.
-    private let groups: [(kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)]
+    private let groups: [Group]
+    private typealias Group = (kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)
     /// Token ids ordered by group.
     private let groupedIDs: [Int32]
     /// Ids of the tokens that are never allowed.
@@ -40,14 +41,11 @@ public struct SMILESSyntaxMask: Sendable {
                 ? SMILESTokenValence(token: vocabulary.tokens[id]) : .unconstrained
         }
         self.valences = valences
+        // Atoms first, then the other classes, each pair where its first token stands.
+        let ordered = classes.indices.filter { classes[$0] == .atom } + classes.indices.filter { classes[$0] != .atom && classes[$0] != .never }
         var kinds: [(SMILESTokenClass, SMILESTokenValence)] = []
-        for id in classes.indices where classes[id] == .atom && !kinds.contains(where: { $0 == (.atom, valences[id]) }) {
-            kinds.append((.atom, valences[id]))
-        }
-        for id in classes.indices where classes[id] != .never && !kinds.contains(where: { $0 == (classes[id], valences[id]) }) {
-            kinds.append((classes[id], valences[id]))
-        }
-        var groups: [(kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)] = []
+        for id in ordered where !kinds.contains(where: { $0 == (classes[id], valences[id]) }) { kinds.append((classes[id], valences[id])) }
+        var groups: [Group] = []
         var groupedIDs: [Int32] = []
         for (kind, valence) in kinds {
             let start = groupedIDs.count
@@ -66,15 +64,20 @@ public struct SMILESSyntaxMask: Sendable {
     /// valence counts when the mask checks them.
     @inline(__always)
     public func allows(_ id: Int32, in state: SMILESSyntaxState) -> Bool {
-        state.allows(classes[Int(id)]) && (!checksValence || state.hasValence(for: classes[Int(id)], valences[Int(id)]))
+        state.allows(classes[Int(id)]) && hasValence(for: id, in: state)
     }
 
     /// Whether token `id` may come next with `steps` tokens left to write, this one and `<eos>`
     /// included: `allows(_:in:)` and the step limit (see `SMILESSyntaxState.allows(_:within:)`).
     @inline(__always)
     public func allows(_ id: Int32, in state: SMILESSyntaxState, within steps: Int) -> Bool {
-        state.allows(classes[Int(id)], within: steps)
-            && (!checksValence || state.hasValence(for: classes[Int(id)], valences[Int(id)]))
+        state.allows(classes[Int(id)], within: steps) && hasValence(for: id, in: state)
+    }
+
+    /// Whether the valence counts allow token `id` (always, when the mask does not check them).
+    @inline(__always)
+    private func hasValence(for id: Int32, in state: SMILESSyntaxState) -> Bool {
+        !checksValence || state.hasValence(for: classes[Int(id)], valences[Int(id)])
     }
 
     /// The step budget to judge tokens with at `state`: `steps` when some token completes within
@@ -121,11 +124,12 @@ public struct SMILESSyntaxMask: Sendable {
         // carbon that fills the current atom while a ring is open and no branch can return is a
         // dead end). Each rule gives way when it would leave nothing: then the counts without the
         // look-ahead, then the syntax rules alone.
-        func valenceAllows(_ group: (kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)) -> Bool {
+        func valenceAllows(_ group: Group) -> Bool {
             syntaxAllows(group.kind) && state.hasValence(for: group.kind, group.valence)
         }
-        func leavesATokenAfter(_ group: (kind: SMILESTokenClass, valence: SMILESTokenValence, members: Range<Int>)) -> Bool {
-            guard valenceAllows(group), group.kind != .end else { return valenceAllows(group) }
+        func leavesATokenAfter(_ group: Group) -> Bool {
+            guard valenceAllows(group) else { return false }
+            if group.kind == .end { return true }
             var next = state
             next.advance(group.kind, valence: group.valence)
             return groups.contains { next.allows($0.kind, $0.valence) }

@@ -18,10 +18,10 @@ extension SMILESSyntaxState {
         return Int(remainingValence[Int(atom)])
     }
 
-    /// The order of the bond `token` makes to the current atom, if it makes one: an atom after an
-    /// atom, `(` or `)` bonds singly (or aromatically: also counted 1), after a bond by that
+    /// The order of the bond an atom written now makes to the current atom, if it makes one: an
+    /// atom after an atom, `(` or `)` bonds singly (or aromatically: also counted 1), after a bond by that
     /// bond's order; the first atom of the string or of a fragment bonds to nothing.
-    private func orderOfBond(madeBy token: SMILESTokenClass) -> Int? {
+    private var orderOfAtomBond: Int? {
         switch position {
         case .afterAtom, .afterBranchOpen: return 1
         case .afterBond, .afterBranchBond: return Int(pendingBondOrder)
@@ -44,7 +44,7 @@ extension SMILESSyntaxState {
         let room = remainingValence(of: currentAtom)
         switch token {
         case .atom:
-            guard let order = orderOfBond(madeBy: token) else { return true }
+            guard let order = orderOfAtomBond else { return true }
             return Int(valence.capacity) >= order && room >= order
         case .bond:
             return room >= Int(valence.order)
@@ -72,7 +72,7 @@ extension SMILESSyntaxState {
         }
         switch token {
         case .atom:
-            let order = orderOfBond(madeBy: token) ?? 0
+            let order = orderOfAtomBond ?? 0
             spend(order, at: currentAtom)
             let atom = atomCount
             advance(token)
