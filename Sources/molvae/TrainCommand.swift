@@ -78,6 +78,8 @@ struct TrainCommand: ParsableCommand {
     var asWritten = false
     @Option(name: .customLong("init"), help: "Start from this model file's weights (and its property head and vocabulary) with a fresh optimiser at step 0, instead of a random initialisation: to fine-tune a trained model with other options. Size options are taken from the file.")
     var initModel: String?
+    @Option(name: .customLong("widen-decoder"), help: ArgumentHelp("With --init: widen the decoder's GRU to this many hidden units before training, keeping what the model computes (each new unit copies an old one and the weights that read a unit are split between it and its copies), so training goes on from the file's model with more decoder capacity. docs/MODEL.md section 12.", valueName: "hidden"))
+    var widenDecoder: Int?
     @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
     var lrSchedule = "constant"
     @Option(help: "Warm-up steps of the cosine schedule.")
@@ -141,6 +143,7 @@ struct TrainCommand: ParsableCommand {
         guard lrWarmup >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }
         guard (0...1).contains(wordDropout) else { throw ValidationError("--word-dropout must be between 0 and 1") }
         guard priorDecodingWeight >= 0, priorDecodingSamples > 0 else { throw ValidationError("--prior-decoding-weight must be non-negative and --prior-decoding-samples positive") }
+        if widenDecoder != nil && initModel == nil { throw ValidationError("--widen-decoder widens the model of --init: give --init MODEL too") }
         if initModel != nil && resume { throw ValidationError("--init starts a new run from a model file; --resume continues a checkpoint: give one of them") }
         guard validityWeight >= 0, validitySamples > 0 else { throw ValidationError("--validity-weight must be non-negative and --validity-samples positive") }
         if let validFraction, !(validFraction > 0 && validFraction < 1) {
@@ -265,6 +268,14 @@ struct TrainCommand: ParsableCommand {
             initialVocabulary = loaded.vocabulary
             let head = loaded.propertyHead.flatMap { h in loaded.standardisation.map { (head: h, standardisation: $0) } }
             initial = (loaded.model, head)
+            if let widenDecoder {
+                do {
+                    initial = (try loaded.model.widened(hidden: widenDecoder, seed: seed), head)
+                } catch let error as SmilesVAE.WideningError {
+                    throw CommandFailure("--widen-decoder \(widenDecoder) with --init \(initModel): \(error)")
+                }
+                log("train: --init \(initModel): decoder widened from \(loaded.model.config.hidden) to \(widenDecoder) hidden units")
+            }
             if let given = self.maxLength, given != loaded.model.config.maxTokens {
                 log("train: --init \(initModel) reads at most \(loaded.model.config.maxTokens) tokens; --max-length \(given) ignored")
             }

@@ -71,6 +71,19 @@ import Testing
         #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 21)
     }
 
+    @Test func widenDecoderNeedsAWiderInitModel() throws {
+        let data = TestPaths.bundledData("moses-test-10k.smi.gz")
+        let alone = try molvae(["train", "--data", data, "--out", "unused", "--widen-decoder", "512", "--max-steps", "1"])
+        #expect(alone.status == 64)
+        #expect(alone.error.contains("--widen-decoder widens the model of --init"), "\(alone.error)")
+        let model = TestPaths.repositoryRoot.appendingPathComponent("Models/default.safetensors").path
+        let out = try TestPaths.temporaryFolder() + "/widen"
+        let narrower = try molvae(["train", "--data", data, "--out", out, "--init", model, "--widen-decoder", "128", "--max-steps", "1"])
+        #expect(narrower.status != 0)
+        #expect(narrower.error.contains("--widen-decoder 128 with --init \(model): the decoder has 256 hidden units; widening needs more"),
+                "\(narrower.error)")
+    }
+
     @Test func threadsHelpStatesOneDefault() throws {
         for command in ["report", "fcd"] {
             let help = try molvae([command, "--help"]).output.replacingOccurrences(of: "\n", with: " ")
