@@ -39,24 +39,24 @@ extension SmilesVAE {
         for s in source { copies[s] += 1 }
 
         let old = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
+        // Matrices whose columns read a layer's units: the recurrent ones, and the input ones
+        // above the first layer.
+        let readers = Set(gru.weightHH.map(\.name) + gru.weightIH.dropFirst().map(\.name))
+        let gruParameters = Set(gru.parameters.map(\.name))
+        let latentProjection = Set(latentToHidden.parameters.map(\.name))
         for p in model.parameters {
             let from = old[p.name]!
-            switch p.name {
-            case latentToHidden.weight.name, latentToHidden.bias?.name:
+            if latentProjection.contains(p.name) {
                 // Rows are [layer][unit]: each layer's block of units.
                 copyRows(from: from, to: p, blocks: config.layers, source: source)
-            case _ where p.name.hasPrefix(gru.weightIH[0].name.dropLast()) || p.name.hasPrefix(gru.weightHH[0].name.dropLast()):
-                // Rows are [gate r, z, n][unit]; the columns of the recurrent matrices and of the
-                // input matrices above the first layer read units of a layer.
+            } else if gruParameters.contains(p.name) {
+                // Rows are [gate r, z, n][unit].
                 copyRows(from: from, to: p, blocks: 3, source: source)
-                let readsUnits = p.name.hasPrefix(gru.weightHH[0].name.dropLast()) || !p.name.hasSuffix("_l0")
-                if readsUnits { splitColumns(of: p, source: source, copies: copies, rng: &rng) }
-            case _ where p.name.hasPrefix(gru.biasIH[0].name.dropLast()) || p.name.hasPrefix(gru.biasHH[0].name.dropLast()):
-                copyRows(from: from, to: p, blocks: 3, source: source)
-            case outputHead.weight.name:
+                if readers.contains(p.name) { splitColumns(of: p, source: source, copies: copies, rng: &rng) }
+            } else if p.name == outputHead.weight.name {
                 copyRows(from: from, to: p, blocks: 1, source: Array(0..<outputHead.outputs))
                 splitColumns(of: p, source: source, copies: copies, rng: &rng)
-            default:
+            } else {
                 p.values = from.values
             }
         }
