@@ -16,6 +16,14 @@ struct TrainCommand: ParsableCommand {
             Every file is written atomically. --resume continues from checkpoint.safetensors; \
             with the same seed and --threads the result equals an uninterrupted run bit for bit.
 
+            With --resume every option not given is the checkpoint's, not the default: the \
+            sizes, the data layout (--batch, --seed, --valid-fraction, --max-length: refused \
+            when given with another value), and the optimisation (--lr, --beta, schedules, \
+            term weights, evaluation), which may be given again with new values for a new \
+            phase (the changes are listed). Only the stop (--epochs, --max-steps, \
+            --max-minutes) and --threads are this invocation's alone. --init starts a new run \
+            from a model file's weights with the defaults for every option not given.
+
             Examples:
               molvae train --data Data/moses-train-250k.smi.gz --out runs/a --epochs 10
               molvae train --data train.smi --valid valid.smi --out runs/b --max-minutes 30 --kl-warmup 5000 --anneal sigmoid --free-bits 0.1 --word-dropout 0.1
@@ -40,74 +48,74 @@ struct TrainCommand: ParsableCommand {
     var maxSteps: Int?
     @Option(help: "Molecules per batch (default: 256; with --resume, the checkpoint's).")
     var batch: Int?
-    @Option(help: "Adam learning rate.")
-    var lr: Float = 1e-3
-    @Option(help: "Latent dimensions.")
-    var latent = 128
-    @Option(help: "GRU hidden size.")
-    var hidden = 512
-    @Option(help: "GRU layers.")
-    var layers = 1
-    @Option(help: "Encoder Conv1d output channels, comma-separated, one per layer (the pooled vector has the last layer's width).")
-    var convChannels = "9,9,10"
-    @Option(help: "Encoder Conv1d kernel sizes, comma-separated, one per layer.")
-    var convKernels = "9,9,11"
-    @Option(help: "Reduction of the last conv layer over each molecule's tokens: flatten (every position's channels in order, zeros past the molecule's end, so the encoder keeps where each feature was; the dense layer has (max-length + 1) x channels inputs and reads only the batch's longest molecule), mean or max (one vector of the last layer's width; measured worse, docs/MODEL.md).")
-    var pooling = "flatten"
-    @Option(help: "Encoder dense layer width (between the pooled vector and mu/log-variance).")
-    var dense = 256
-    @Option(help: "Weight of the KL term after warm-up.")
-    var beta = 1.0
-    @Option(help: "KL warm-up steps (0: full weight from the start).")
-    var klWarmup = 0
-    @Option(help: "KL warm-up shape: linear, sigmoid or cyclical (cyclical: period = --kl-warmup, ramp over half of it).")
-    var anneal = "linear"
-    @Option(help: "Free bits: λ nats per latent dimension (batch-averaged KL clamp); 0 = off.")
-    var freeBits = 0.0
-    @Option(help: "Probability of replacing a decoder input token by <unk>; 0 = off.")
-    var wordDropout: Float = 0
-    @Option(help: "Weight of the validity term; 0 = off. Each step draws --validity-samples points from the prior, decodes each once (temperature 1, syntax mask on) and trains the decoder on the molecules RDKit accepts at their z: the REINFORCE gradient of the validity of prior samples (reward 1 valid, 0 invalid). Costs about 1.5x per step; docs/MODEL.md section 9.")
-    var validityWeight: Float = 0
-    @Option(help: "Prior samples per step of the validity term.")
-    var validitySamples = 64
-    @Option(help: "Weight of the prior-decoding term; 0 = off. Each step the first --prior-decoding-samples molecules of the batch are also decoded (teacher-forced) from points drawn from the prior independently of them, and the decoder is trained on that: the ELBO whose posterior is the prior itself, so the decoder learns to write molecules like the data wherever z carries none. Rewards no property of samples. docs/MODEL.md section 10.")
-    var priorDecodingWeight: Float = 0
-    @Option(help: "Molecules per step of the prior-decoding term (the first ones of each batch).")
-    var priorDecodingSamples = 64
+    @Option(help: "Adam learning rate (default: 0.001).")
+    var lr: Float?
+    @Option(help: "Latent dimensions (default: 128).")
+    var latent: Int?
+    @Option(help: "GRU hidden size (default: 512).")
+    var hidden: Int?
+    @Option(help: "GRU layers (default: 1).")
+    var layers: Int?
+    @Option(help: "Encoder Conv1d output channels, comma-separated, one per layer (the pooled vector has the last layer's width) (default: 9,9,10).")
+    var convChannels: String?
+    @Option(help: "Encoder Conv1d kernel sizes, comma-separated, one per layer (default: 9,9,11).")
+    var convKernels: String?
+    @Option(help: "Reduction of the last conv layer over each molecule's tokens: flatten (the default: every position's channels in order, zeros past the molecule's end, so the encoder keeps where each feature was; the dense layer has (max-length + 1) x channels inputs and reads only the batch's longest molecule), mean or max (one vector of the last layer's width; measured worse, docs/MODEL.md).")
+    var pooling: String?
+    @Option(help: "Encoder dense layer width (between the pooled vector and mu/log-variance) (default: 256).")
+    var dense: Int?
+    @Option(help: "Weight of the KL term after warm-up (default: 1).")
+    var beta: Double?
+    @Option(help: "KL warm-up steps (default: 0, full weight from the start).")
+    var klWarmup: Int?
+    @Option(help: "KL warm-up shape: linear (the default), sigmoid or cyclical (cyclical: period = --kl-warmup, ramp over half of it).")
+    var anneal: String?
+    @Option(help: "Free bits: λ nats per latent dimension (batch-averaged KL clamp) (default: 0, off).")
+    var freeBits: Double?
+    @Option(help: "Probability of replacing a decoder input token by <unk> (default: 0, off).")
+    var wordDropout: Float?
+    @Option(help: "Weight of the validity term; 0 = off (the default). Each step draws --validity-samples points from the prior, decodes each once (temperature 1, syntax mask on) and trains the decoder on the molecules RDKit accepts at their z: the REINFORCE gradient of the validity of prior samples (reward 1 valid, 0 invalid). Costs about 1.5x per step; docs/MODEL.md section 9.")
+    var validityWeight: Float?
+    @Option(help: "Prior samples per step of the validity term (default: 64).")
+    var validitySamples: Int?
+    @Option(help: "Weight of the prior-decoding term; 0 = off (the default). Each step the first --prior-decoding-samples molecules of the batch are also decoded (teacher-forced) from points drawn from the prior independently of them, and the decoder is trained on that: the ELBO whose posterior is the prior itself, so the decoder learns to write molecules like the data wherever z carries none. Rewards no property of samples. docs/MODEL.md section 10.")
+    var priorDecodingWeight: Float?
+    @Option(help: "Molecules per step of the prior-decoding term, the first ones of each batch (default: 64).")
+    var priorDecodingSamples: Int?
     @Flag(name: .customLong("as-written"), help: "Validate the training molecules but train on their SMILES as written instead of RDKit's canonical form. Only to repeat runs made before train canonicalised (scripts/train-default-model); every inference command canonicalises, so a model trained on non-canonical SMILES reconstructs them worse.")
     var asWritten = false
     @Option(name: .customLong("init"), help: "Start from this model file's weights (and its property head and vocabulary) with a fresh optimiser at step 0, instead of a random initialisation: to fine-tune a trained model with other options. Size options are taken from the file.")
     var initModel: String?
     @Option(name: .customLong("widen-decoder"), help: ArgumentHelp("With --init: widen the decoder's GRU to this many hidden units before training, keeping what the model computes (each new unit copies an old one and the weights that read a unit are split between it and its copies), so training goes on from the file's model with more decoder capacity. docs/MODEL.md section 12.", valueName: "hidden"))
     var widenDecoder: Int?
-    @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
-    var lrSchedule = "constant"
-    @Option(help: "Warm-up steps of the cosine schedule.")
-    var lrWarmup = 0
+    @Option(help: "Learning-rate schedule: constant (the default), or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
+    var lrSchedule: String?
+    @Option(help: "Warm-up steps of the cosine schedule (default: 0).")
+    var lrWarmup: Int?
     @Option(help: "Final learning rate of the cosine schedule (default: --lr / 10).")
     var lrMin: Float?
-    @Option(help: "Step at which the cosine schedule reaches --lr-min (default: --max-steps or --epochs). Set it to stop a phase early with --max-steps on the same curve, e.g. to repeat a run that was stopped by a signal.")
+    @Option(help: "Step at which the cosine schedule reaches --lr-min (default: --max-steps or --epochs; with --resume, the checkpoint's). Set it to stop a phase early with --max-steps on the same curve, e.g. to repeat a run that was stopped by a signal, or to stretch a resumed run's curve to its new --max-steps.")
     var scheduleSteps: Int?
-    @Option(help: "Weight of the property head's MSE (logP, QED, SA); 0 = no head.")
-    var propertyWeight: Float = 1
-    @Option(help: "Gradient clipping: maximum global L2 norm.")
-    var clip: Float = 50
+    @Option(help: "Weight of the property head's MSE (logP, QED, SA); 0 = no head (default: 1).")
+    var propertyWeight: Float?
+    @Option(help: "Gradient clipping: maximum global L2 norm (default: 50).")
+    var clip: Float?
     @Option(help: "Drop (with --skip-unknown) or reject SMILES over this many tokens (default: 120; with --resume, the checkpoint's).")
     var maxLength: Int?
     @Flag(help: "Skip molecules with tokens outside the vocabulary or over --max-length instead of failing.")
     var skipUnknown = false
     @Option(help: "Fraction held out for validation when --valid is not given (default: 0.05; with --resume, the checkpoint's).")
     var validFraction: Double?
-    @Option(help: "Write a checkpoint every this many steps (0: only at the end and on a signal).")
-    var checkpointEvery = 1000
-    @Option(help: "Also evaluate every this many steps (0: only at each epoch end and the finish).")
-    var evalEvery = 0
-    @Option(help: "Prior samples checked by RDKit at each evaluation.")
-    var samples = 1000
-    @Option(name: .customLong("eval-fcd"), help: "At each evaluation, the FCD (Fréchet ChemNet Distance, as MOSES computes it) of this many prior samples, drawn as `molvae sample` draws them, against the validation molecules; in metrics.jsonl, metrics.csv and curves.svg. 0 = off. About 1 s per 1,000 samples on 2 cores, plus the validation set's features once at the start.")
-    var evalFCD = 0
-    @Option(name: .customLong("best-by"), help: "What best.safetensors keeps: elbo (lowest validation ELBO) or fcd (lowest FCD; needs --eval-fcd).")
-    var bestBy = "elbo"
+    @Option(help: "Write a checkpoint every this many steps; 0: only at the end and on a signal (default: 1000).")
+    var checkpointEvery: Int?
+    @Option(help: "Also evaluate every this many steps (default: 0, only at each epoch end and the finish).")
+    var evalEvery: Int?
+    @Option(help: "Prior samples checked by RDKit at each evaluation (default: 1000).")
+    var samples: Int?
+    @Option(name: .customLong("eval-fcd"), help: "At each evaluation, the FCD (Fréchet ChemNet Distance, as MOSES computes it) of this many prior samples, drawn as `molvae sample` draws them, against the validation molecules; in metrics.jsonl, metrics.csv and curves.svg. 0 = off (the default). About 1 s per 1,000 samples on 2 cores, plus the validation set's features once at the start.")
+    var evalFCD: Int?
+    @Option(name: .customLong("best-by"), help: "What best.safetensors keeps: elbo (lowest validation ELBO, the default) or fcd (lowest FCD; needs --eval-fcd).")
+    var bestBy: String?
     @Option(help: "Seed of every random stream (initialisation, shuffling, noise, dropout, split) (default: 0; with --resume, the checkpoint's).")
     var seed: UInt64?
     @Option(help: "Threads (our loops, OpenBLAS and RDKit scoring).")
@@ -119,38 +127,47 @@ struct TrainCommand: ParsableCommand {
         if epochs == nil && maxMinutes == nil && maxSteps == nil {
             throw ValidationError("give --epochs N, --max-minutes M or --max-steps S")
         }
-        guard (batch ?? 1) >= 1, latent >= 1, hidden >= 1, layers >= 1, threads >= 1 else {
+        guard [batch, latent, hidden, layers].allSatisfy({ ($0 ?? 1) >= 1 }), threads >= 1 else {
             throw ValidationError("--batch, --latent, --hidden, --layers and --threads must be at least 1")
         }
-        guard lr > 0, beta >= 0, klWarmup >= 0, freeBits >= 0, propertyWeight >= 0, clip > 0 else {
+        guard (lr ?? 1) > 0, (beta ?? 0) >= 0, (klWarmup ?? 0) >= 0, (freeBits ?? 0) >= 0, (propertyWeight ?? 0) >= 0, (clip ?? 1) > 0 else {
             throw ValidationError("--lr and --clip must be positive; --beta, --kl-warmup, --free-bits, --property-weight non-negative")
         }
-        guard ["constant", "cosine"].contains(lrSchedule) else { throw ValidationError("--lr-schedule must be constant or cosine") }
+        if let lrSchedule, !["constant", "cosine"].contains(lrSchedule) { throw ValidationError("--lr-schedule must be constant or cosine") }
         if let scheduleSteps, scheduleSteps <= 0 { throw ValidationError("--schedule-steps must be positive") }
-        if lrSchedule == "cosine" && epochs == nil && maxSteps == nil && scheduleSteps == nil {
+        if lrSchedule == "cosine" && epochs == nil && maxSteps == nil && scheduleSteps == nil && !resume {
             throw ValidationError("--lr-schedule cosine decays to --lr-min at the last step, so it needs --epochs N, --max-steps S or --schedule-steps S")
         }
-        guard let channels = Self.sizes(convChannels), let kernels = Self.sizes(convKernels), channels.count == kernels.count else {
-            throw ValidationError("--conv-channels and --conv-kernels need the same number of positive integers, e.g. 32,64,128 and 9,9,11")
+        if convChannels != nil || convKernels != nil {
+            guard let channels = Self.sizes(convChannels ?? Self.defaultConvChannels), let kernels = Self.sizes(convKernels ?? Self.defaultConvKernels),
+                  channels.count == kernels.count else {
+                throw ValidationError("--conv-channels and --conv-kernels need the same number of positive integers, e.g. 32,64,128 and 9,9,11")
+            }
         }
-        guard PoolingKind(rawValue: pooling) != nil else { throw ValidationError("--pooling must be mean, max or flatten") }
-        guard dense >= 1 else { throw ValidationError("--dense must be at least 1") }
-        guard evalEvery >= 0 else { throw ValidationError("--eval-every must be non-negative") }
-        guard evalFCD >= 0 else { throw ValidationError("--eval-fcd must be non-negative") }
-        guard evalFCD == 0 || evalFCD >= 2 else { throw ValidationError("--eval-fcd needs at least 2 samples (a covariance needs two)") }
-        guard ["elbo", "fcd"].contains(bestBy) else { throw ValidationError("--best-by must be elbo or fcd") }
-        guard bestBy == "elbo" || evalFCD > 0 else { throw ValidationError("--best-by fcd needs --eval-fcd N") }
-        guard lrWarmup >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }
-        guard (0...1).contains(wordDropout) else { throw ValidationError("--word-dropout must be between 0 and 1") }
-        guard priorDecodingWeight >= 0, priorDecodingSamples > 0 else { throw ValidationError("--prior-decoding-weight must be non-negative and --prior-decoding-samples positive") }
+        if let pooling, PoolingKind(rawValue: pooling) == nil { throw ValidationError("--pooling must be mean, max or flatten") }
+        guard (dense ?? 1) >= 1 else { throw ValidationError("--dense must be at least 1") }
+        guard (evalEvery ?? 0) >= 0 else { throw ValidationError("--eval-every must be non-negative") }
+        guard (evalFCD ?? 0) >= 0 else { throw ValidationError("--eval-fcd must be non-negative") }
+        guard evalFCD != 1 else { throw ValidationError("--eval-fcd needs at least 2 samples (a covariance needs two)") }
+        if let bestBy, !["elbo", "fcd"].contains(bestBy) { throw ValidationError("--best-by must be elbo or fcd") }
+        if bestBy == "fcd" && (evalFCD ?? 0) == 0 && !(resume && evalFCD == nil) {
+            throw ValidationError("--best-by fcd needs --eval-fcd N")
+        }
+        guard (lrWarmup ?? 0) >= 0, (lrMin ?? 0) >= 0 else { throw ValidationError("--lr-warmup and --lr-min must be non-negative") }
+        guard (0...1).contains(wordDropout ?? 0) else { throw ValidationError("--word-dropout must be between 0 and 1") }
+        guard (priorDecodingWeight ?? 0) >= 0, (priorDecodingSamples ?? 1) > 0 else {
+            throw ValidationError("--prior-decoding-weight must be non-negative and --prior-decoding-samples positive")
+        }
         if widenDecoder != nil && initModel == nil { throw ValidationError("--widen-decoder widens the model of --init: give --init MODEL too") }
         if initModel != nil && resume { throw ValidationError("--init starts a new run from a model file; --resume continues a checkpoint: give one of them") }
-        guard validityWeight >= 0, validitySamples > 0 else { throw ValidationError("--validity-weight must be non-negative and --validity-samples positive") }
+        guard (validityWeight ?? 0) >= 0, (validitySamples ?? 1) > 0 else {
+            throw ValidationError("--validity-weight must be non-negative and --validity-samples positive")
+        }
         if let validFraction, !(validFraction > 0 && validFraction < 1) {
             throw ValidationError("--valid-fraction must be above 0 and below 1: training evaluates on held-out molecules "
                                   + "(give --valid FILE to choose them yourself)")
         }
-        guard ["linear", "sigmoid", "cyclical"].contains(anneal) else { throw ValidationError("--anneal must be linear, sigmoid or cyclical") }
+        if let anneal, !["linear", "sigmoid", "cyclical"].contains(anneal) { throw ValidationError("--anneal must be linear, sigmoid or cyclical") }
         if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
     }
 
@@ -380,61 +397,19 @@ struct TrainCommand: ParsableCommand {
                    train.count, validData.count, vocabulary.count, props.cached ? "from the cache" : "computed with RDKit",
                    Date().timeIntervalSince(started)))
 
-        var options = TrainingOptions()
-        options.batchSize = batch
-        options.learningRate = lr
-        options.beta = beta
-        switch anneal {
-        case "sigmoid": options.klAnnealing = klWarmup > 0 ? .sigmoid(warmupSteps: klWarmup) : .constant
-        case "cyclical": options.klAnnealing = klWarmup > 0 ? .cyclical(periodSteps: klWarmup, rampFraction: 0.5) : .constant
-        default: options.klAnnealing = klWarmup > 0 ? .linear(warmupSteps: klWarmup) : .constant
-        }
-        if lrSchedule == "cosine" {
-            let perEpoch = (train.count + batch - 1) / batch
-            let total = scheduleSteps ?? [maxSteps, epochs.map { $0 * perEpoch }].compactMap { $0 }.min()!
-            options.learningRateSchedule = .warmupCosine(peak: lr, minimum: lrMin ?? lr / 10, warmupSteps: lrWarmup, totalSteps: total)
-        }
-        options.freeBits = freeBits
-        options.wordDropout = wordDropout
-        options.validityWeight = validityWeight > 0 ? validityWeight : nil
-        options.validitySamples = validityWeight > 0 ? validitySamples : nil
-        options.priorDecodingWeight = priorDecodingWeight > 0 ? priorDecodingWeight : nil
-        options.priorDecodingSamples = priorDecodingWeight > 0 ? priorDecodingSamples : nil
-        options.propertyWeight = propertyWeight
-        options.clipNorm = clip
-        options.seed = seed
-        options.validFraction = valid == nil ? validFraction : nil
-        options.epochs = epochs
-        options.maxSteps = maxSteps
-        options.maxMinutes = maxMinutes
-        options.checkpointEvery = checkpointEvery
-        options.priorSamples = samples
-        options.fcdSamples = evalFCD > 0 ? evalFCD : nil
-        options.bestByFCD = bestBy == "fcd" ? true : nil
-        options.evaluateEvery = evalEvery > 0 ? evalEvery : nil
-        options.maxSampleSteps = maxLength + 1
-
-        var config = VAEConfig(vocabSize: vocabulary.count)
-        config.latent = latent
-        config.hidden = hidden
-        config.layers = layers
-        config.convChannels = Self.sizes(convChannels)!
-        config.convKernels = Self.sizes(convKernels)!
-        config.convDilations = Array(repeating: 1, count: config.convChannels.count)
-        config.pooling = PoolingKind(rawValue: pooling)!
-        config.dense = dense
-        config.maxBatch = batch
-        config.maxTokens = maxLength
+        let options = try trainingOptions(resuming: checkpoint?.options, batch: batch, seed: seed, validFraction: validFraction,
+                                          maxLength: maxLength, trainingMolecules: train.count)
+        let config = modelConfig(vocabularySize: vocabulary.count, batch: batch, maxLength: maxLength)
         let model = try checkpoint?.model ?? inputs.initial?.model ?? SmilesVAE(config: config, seed: seed)
         if let checkpoint {
-            let ignored = TrainResume.ignoredSizes(checkpoint: checkpoint.model.config, given: config)
+            let ignored = ignoredSizes(keeping: checkpoint.model.config)
             if !ignored.isEmpty {
                 log("train: resuming with the checkpoint's architecture; ignored " + ignored.joined(separator: ", "))
             }
             let changed = TrainResume.changes(from: checkpoint.options, to: options)
             if !changed.isEmpty { log("train: resuming with options changed from the checkpoint's: " + changed.joined(separator: ", ")) }
         } else if let initial = inputs.initial {
-            let ignored = TrainResume.ignoredSizes(checkpoint: initial.model.config, given: config)
+            let ignored = ignoredSizes(keeping: initial.model.config)
             if !ignored.isEmpty { log("train: starting from --init's architecture; ignored " + ignored.joined(separator: ", ")) }
         }
         // Only rank 0 writes (checkpoints, best/last, metrics, curves).

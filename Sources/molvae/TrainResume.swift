@@ -7,9 +7,11 @@ import MolVAE
 /// - options that define the data the run walks through (`--batch`, `--seed`,
 ///   `--valid-fraction`, `--max-length`) are the checkpoint's when omitted, and refused when
 ///   given with another value: the saved position means nothing under other values;
-/// - sizes (`--latent`, `--hidden`, …) are the checkpoint's, with a note when others were given;
-/// - optimisation options (`--lr`, `--beta`, schedules, weights, evaluation) may change between
-///   phases, as scripts/train-default-model does, and the change is listed.
+/// - sizes (`--latent`, `--hidden`, …) are the checkpoint's, with a note when others were given
+///   (`TrainCommand.ignoredSizes`);
+/// - optimisation options (`--lr`, `--beta`, schedules, weights, evaluation) are the
+///   checkpoint's when omitted (`TrainCommand.trainingOptions`) and may change between phases,
+///   as scripts/train-default-model does, and the change is listed.
 enum TrainResume {
     /// The data-defining options given with a value other than the checkpoint's, as messages.
     static func conflicts(with checkpoint: Checkpoint, batch: Int?, seed: UInt64?, validFraction: Double?,
@@ -53,22 +55,6 @@ enum TrainResume {
         note("--best-by fcd", old.bestByFCD, new.bestByFCD)
         note("--eval-every", old.evaluateEvery, new.evaluateEvery)
         note("--checkpoint-every", old.checkpointEvery, new.checkpointEvery)
-        return out
-    }
-
-    /// The model sizes given that differ from the checkpoint's (which are kept).
-    static func ignoredSizes(checkpoint: VAEConfig, given: VAEConfig) -> [String] {
-        var out: [String] = []
-        func note<T: Equatable>(_ option: String, _ kept: T, _ asked: T) {
-            if kept != asked { out.append("\(option) \(describe(asked)) (kept \(describe(kept)))") }
-        }
-        note("--latent", checkpoint.latent, given.latent)
-        note("--hidden", checkpoint.hidden, given.hidden)
-        note("--layers", checkpoint.layers, given.layers)
-        note("--conv-channels", checkpoint.convChannels, given.convChannels)
-        note("--conv-kernels", checkpoint.convKernels, given.convKernels)
-        note("--pooling", checkpoint.pooling, given.pooling)
-        note("--dense", checkpoint.dense, given.dense)
         return out
     }
 

@@ -152,4 +152,49 @@ import Testing
         #expect(zero.status == 64)
         #expect(zero.error.contains("--valid-fraction must be above 0"), "\(zero.error)")
     }
+
+    /// A resumed run goes on with the checkpoint's options where none are given again (it used
+    /// to take the defaults: beta 1, lr 1e-3, no free bits, no prior-decoding term); an option
+    /// given again takes effect and is listed. --init starts from the defaults and names only
+    /// sizes that were given.
+    @Test func trainResumeKeepsTheCheckpointsOptionsUnlessGivenAgain() throws {
+        let dir = try TestPaths.temporaryFolder()
+        let data = dir + "/data.smi"
+        let molecules = try SMILESReader.readAll(path: TestPaths.bundledData("moses-test-10k.smi.gz")).prefix(64).map(\.smiles)
+        try molecules.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let common = ["train", "--data", data, "--out", dir + "/run", "--threads", "1"]
+        let first = try molvae(common + ["--hidden", "16", "--latent", "4", "--dense", "8", "--batch", "16", "--samples", "4",
+                                         "--max-steps", "2", "--beta", "0.5", "--free-bits", "0.1", "--lr", "0.002",
+                                         "--lr-schedule", "cosine", "--lr-min", "0.0001", "--schedule-steps", "6",
+                                         "--kl-warmup", "3", "--anneal", "sigmoid", "--clip", "7", "--word-dropout", "0.1",
+                                         "--prior-decoding-weight", "0.5", "--prior-decoding-samples", "8", "--eval-every", "2"])
+        #expect(first.status == 0, "\(first.error)")
+        let trained = try Checkpoint.read(from: dir + "/run/checkpoint.safetensors").options
+        #expect(trained.beta == 0.5 && trained.freeBits == 0.1 && trained.priorDecodingWeight == 0.5 && trained.clipNorm == 7)
+        #expect(trained.learningRateSchedule == .warmupCosine(peak: 0.002, minimum: 0.0001, warmupSteps: 0, totalSteps: 6))
+
+        let resumed = try molvae(common + ["--max-steps", "4", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(!resumed.error.contains("options changed") && !resumed.error.contains("ignored"), "\(resumed.error)")
+        var expected = trained
+        expected.maxSteps = 4
+        #expect(try Checkpoint.read(from: dir + "/run/checkpoint.safetensors").options == expected)
+
+        let changed = try molvae(common + ["--max-steps", "6", "--beta", "0.25", "--anneal", "linear", "--resume"])
+        #expect(changed.status == 0, "\(changed.error)")
+        #expect(changed.error.contains("--beta 0.25 (was 0.5)") && changed.error.contains("--kl-warmup/--anneal linear(warmupSteps: 3)"),
+                "\(changed.error)")
+        let last = try Checkpoint.read(from: dir + "/run/checkpoint.safetensors").options
+        #expect(last.beta == 0.25 && last.klAnnealing == .linear(warmupSteps: 3) && last.freeBits == 0.1 && last.priorDecodingSamples == 8)
+
+        let fresh = try molvae(["train", "--data", data, "--out", dir + "/fresh", "--threads", "1", "--samples", "4", "--max-steps", "1",
+                                "--init", dir + "/run/last.safetensors"])
+        #expect(fresh.status == 0, "\(fresh.error)")
+        #expect(!fresh.error.contains("ignored"), "\(fresh.error)")
+        let defaults = try Checkpoint.read(from: dir + "/fresh/checkpoint.safetensors").options
+        #expect(defaults.beta == 1 && defaults.freeBits == 0 && defaults.priorDecodingWeight == nil && defaults.learningRateSchedule == nil)
+        let sized = try molvae(["train", "--data", data, "--out", dir + "/sized", "--threads", "1", "--samples", "4", "--max-steps", "1",
+                                "--init", dir + "/run/last.safetensors", "--hidden", "32", "--conv-channels", "4,4,4"])
+        #expect(sized.error.contains("ignored --hidden 32 (kept 16), --conv-channels 4,4,4 (kept 9,9,10)"), "\(sized.error)")
+    }
 }
