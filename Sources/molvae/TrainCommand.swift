@@ -88,6 +88,8 @@ struct TrainCommand: ParsableCommand {
     var initModel: String?
     @Option(name: .customLong("widen-decoder"), help: ArgumentHelp("With --init: widen the decoder's GRU to this many hidden units before training, keeping what the model computes (each new unit copies an old one and the weights that read a unit are split between it and its copies), so training goes on from the file's model with more decoder capacity. docs/MODEL.md section 12.", valueName: "hidden"))
     var widenDecoder: Int?
+    @Flag(name: .customLong("deepen-decoder"), help: "With --init: add one GRU layer on top of the decoder before training (after --widen-decoder), started as nearly the identity (its candidate reads the layer below through 0.1 x I, its update gate is almost shut, the output head is scaled to match), so training goes on from the file's model with a deeper decoder; the loss moves by a few tenths of a percent. docs/MODEL.md section 13.")
+    var deepenDecoder = false
     @Option(help: "Learning-rate schedule: constant (the default), or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
     var lrSchedule: String?
     @Option(help: "Warm-up steps of the cosine schedule (default: 0).")
@@ -159,6 +161,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--prior-decoding-weight must be non-negative and --prior-decoding-samples positive")
         }
         if widenDecoder != nil && initModel == nil { throw ValidationError("--widen-decoder widens the model of --init: give --init MODEL too") }
+        if deepenDecoder && initModel == nil { throw ValidationError("--deepen-decoder deepens the model of --init: give --init MODEL too") }
         if initModel != nil && resume { throw ValidationError("--init starts a new run from a model file; --resume continues a checkpoint: give one of them") }
         guard (validityWeight ?? 0) >= 0, (validitySamples ?? 1) > 0 else {
             throw ValidationError("--validity-weight must be non-negative and --validity-samples positive")
@@ -292,6 +295,11 @@ struct TrainCommand: ParsableCommand {
                     throw CommandFailure("--widen-decoder \(widenDecoder) with --init \(initModel): \(error)")
                 }
                 log("train: --init \(initModel): decoder widened from \(loaded.model.config.hidden) to \(widenDecoder) hidden units")
+            }
+            if deepenDecoder {
+                let model = try initial!.model.deepened()
+                initial = (model, head)
+                log("train: --init \(initModel): decoder deepened from \(model.config.layers - 1) to \(model.config.layers) GRU layers")
             }
             if let given = self.maxLength, given != loaded.model.config.maxTokens {
                 log("train: --init \(initModel) reads at most \(loaded.model.config.maxTokens) tokens; --max-length \(given) ignored")

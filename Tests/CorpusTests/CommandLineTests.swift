@@ -84,6 +84,26 @@ import Testing
                 "\(narrower.error)")
     }
 
+    /// --deepen-decoder needs --init, and adds one layer to its model after any widening.
+    @Test func deepenDecoderAddsALayerToTheInitModel() throws {
+        let alone = try molvae(["train", "--data", "unused.smi", "--out", "unused", "--deepen-decoder", "--max-steps", "1"])
+        #expect(alone.status == 64)
+        #expect(alone.error.contains("--deepen-decoder deepens the model of --init"), "\(alone.error)")
+        let dir = try TestPaths.temporaryFolder()
+        let data = dir + "/data.smi"
+        let molecules = try SMILESReader.readAll(path: TestPaths.bundledData("moses-test-10k.smi.gz")).prefix(48).map(\.smiles)
+        try molecules.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let common = ["train", "--data", data, "--threads", "1", "--samples", "4", "--max-steps", "1", "--batch", "16"]
+        let small = try molvae(common + ["--out", dir + "/small", "--hidden", "8", "--latent", "4", "--dense", "8"])
+        #expect(small.status == 0, "\(small.error)")
+        let deep = try molvae(common + ["--out", dir + "/deep", "--init", dir + "/small/last.safetensors",
+                                        "--widen-decoder", "12", "--deepen-decoder"])
+        #expect(deep.status == 0, "\(deep.error)")
+        #expect(deep.error.contains("decoder deepened from 1 to 2 GRU layers"), "\(deep.error)")
+        let model = try SmilesVAE.load(from: dir + "/deep/last.safetensors").model
+        #expect(model.config.layers == 2 && model.config.hidden == 12)
+    }
+
     @Test func threadsHelpStatesOneDefault() throws {
         for command in ["report", "fcd"] {
             let help = try molvae([command, "--help"]).output.replacingOccurrences(of: "\n", with: " ")
