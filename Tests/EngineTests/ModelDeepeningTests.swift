@@ -3,9 +3,6 @@ import Testing
 @testable import MolVAE
 
 @Suite struct ModelDeepeningTests {
-    static let batch = ModelWideningTests.batch
-    static let epsilon = ModelWideningTests.epsilon
-
     /// One layer more, nearly the same loss: the bound is what the construction promises
     /// (a²/3 + σ(-6), well under 1%), and a model of the same sizes with its own weights is far off.
     @Test func deepenedModelComputesNearlyTheSameLoss() throws {
@@ -24,13 +21,7 @@ import Testing
     @Test func theNewLayerLearns() throws {
         let deep = try SmilesVAE(config: ModelTests.tinyConfig(), seed: 7).deepened()
         let start = ModelWideningTests.recon(deep)
-        let adam = AdamOptimizer(parameters: deep.parameters, learningRate: 1e-2)
-        for _ in 0..<20 {
-            deep.zeroGradients()
-            deep.forward(Self.batch, epsilon: .given(Self.epsilon))
-            deep.backward(reconWeight: 1, klWeight: 0.5)
-            adam.update()
-        }
+        ModelWideningTests.trainWithAdam(deep, steps: 20)
         let recurrent = ModelWideningTests.parameter(deep, "decoder.gru.weight_hh_l2").values
         #expect(recurrent.map(abs).max()! > 1e-3)
         let bias = ModelWideningTests.parameter(deep, "decoder.gru.bias_ih_l2").values

@@ -14,6 +14,17 @@ import Testing
         model.parameters.first { $0.name == name }!
     }
 
+    /// Adam steps (lr 1e-2) on the fixed batch and noise.
+    static func trainWithAdam(_ model: SmilesVAE, steps: Int) {
+        let adam = AdamOptimizer(parameters: model.parameters, learningRate: 1e-2)
+        for _ in 0..<steps {
+            model.zeroGradients()
+            model.forward(batch, epsilon: .given(epsilon))
+            model.backward(reconWeight: 1, klWeight: 0.5)
+            adam.update()
+        }
+    }
+
     /// The old unit whose incoming weights (rows of each gate in the first layer's input
     /// matrix) unit `j` of the widened model carries: its source.
     static func source(of j: Int, in wide: SmilesVAE, oldHidden: Int) -> Int? {
@@ -51,13 +62,7 @@ import Testing
         let ratios = (0..<head.shape[0]).map { head.value[$0 * cols + copy] / head.value[$0 * cols] }
         #expect(ratios.max()! - ratios.min()! > 0.1, "\(ratios)")
 
-        let adam = AdamOptimizer(parameters: wide.parameters, learningRate: 1e-2)
-        for _ in 0..<20 {
-            wide.zeroGradients()
-            wide.forward(Self.batch, epsilon: .given(Self.epsilon))
-            wide.backward(reconWeight: 1, klWeight: 0.5)
-            adam.update()
-        }
+        Self.trainWithAdam(wide, steps: 20)
         let w = Self.parameter(wide, "decoder.gru.weight_ih_l0"), c = w.shape[1]
         let difference = (0..<c).map { abs(w.value[copy * c + $0] - w.value[$0]) }.max()!
         #expect(difference > 1e-3, "unit 0 and its copy \(copy) still share their incoming weights")
