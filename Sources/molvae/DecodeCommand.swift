@@ -69,7 +69,7 @@ struct DecodeCommand: ParsableCommand {
         let rows = try LatentTableReader(path: latents, dimension: trained.model.config.latent).readAll()
         guard !rows.isEmpty else { throw CommandFailure("\(latents): no latent rows after the header") }
         let decoder = LatentDecoder(trained, syntaxMask: decoding.syntaxMask)
-        decoder.valenceMask = decoding.valenceMask
+        decoding.apply(to: decoder)
         let strategy = self.strategy
         let progress = ProgressLine()
         let sink = try CSVSink(path: options.out)
@@ -94,6 +94,6 @@ struct DecodeCommand: ParsableCommand {
         progress.finish()
         note("decode: \(rows.count) points, \(valid) valid (\(fixed(Double(valid) / Double(rows.count)))) by \(strategy.name); "
              + "\(fixed(Double(rows.count) / max(progress.elapsed, 1e-9), 1)) points/s; model \(trained.path), seed \(options.seed), "
-             + decoding.summary)
+             + decoding.summary(for: trained))
     }
 }

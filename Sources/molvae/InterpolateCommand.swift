@@ -64,6 +64,7 @@ struct InterpolateCommand: ParsableCommand {
         var interpolator = Interpolator(steps: steps, method: InterpolationMethod(rawValue: method)!, strategy: .tries(tries),
                                         seed: options.seed, syntaxMask: decoding.syntaxMask)
         interpolator.valenceMask = decoding.valenceMask
+        interpolator.canonicalForm = decoding.canonicalForm
         let path = try interpolator.run(trained, from: from, to: to, fromRole: "--from", toRole: "--to")
         let sink = try CSVSink(path: options.out)
         try sink.write(path.csv)
@@ -73,6 +74,6 @@ struct InterpolateCommand: ParsableCommand {
         let length = LatentPath.distance(path.steps.first!.z, path.steps.last!.z)
         note("interpolate: \(steps) steps (\(method)), \(path.validCount) valid, \(distinct) distinct molecules; "
              + "endpoints \(fixed(length, 2)) apart in latent space; \(fixed(Date().timeIntervalSince(started), 1)) s; "
-             + "model \(trained.path), seed \(options.seed), \(decoding.summary)")
+             + "model \(trained.path), seed \(options.seed), \(decoding.summary(for: trained))")
     }
 }

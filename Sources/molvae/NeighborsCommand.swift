@@ -57,6 +57,7 @@ struct NeighborsCommand: ParsableCommand {
         let limit = tries ?? 100 * n
         var search = NeighborSearch(radius: radius, count: n, maxPoints: limit, seed: options.seed, syntaxMask: decoding.syntaxMask)
         search.valenceMask = decoding.valenceMask
+        search.canonicalForm = decoding.canonicalForm
         let result = try search.run(trained, around: around, role: "--around")
         let sink = try CSVSink(path: options.out)
         try sink.write(result.csv)
@@ -65,7 +66,7 @@ struct NeighborsCommand: ParsableCommand {
         note("neighbors: \(result.neighbors.count) of \(n) found around \(result.start.molecule.canonical) at radius \(radius) "
              + "in \(result.pointsUsed) points (\(result.validDecodings) valid, \(result.startDecodings) decoded back to the start); "
              + (similarities.isEmpty ? "" : "similarity \(fixed(similarities.last!, 2))–\(fixed(similarities.first!, 2)); ")
-             + "\(fixed(Date().timeIntervalSince(started), 1)) s; model \(trained.path), seed \(options.seed), \(decoding.summary)")
+             + "\(fixed(Date().timeIntervalSince(started), 1)) s; model \(trained.path), seed \(options.seed), \(decoding.summary(for: trained))")
         if result.neighbors.count < n {
             var hint = "a larger --tries"
             if radius == 0 { hint = "a --radius above 0 (every point is the molecule's own mean)" }

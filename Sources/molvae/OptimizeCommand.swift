@@ -181,6 +181,7 @@ struct OptimizeCommand: ParsableCommand {
         s.pathPoints = pathPoints
         s.syntaxMask = decoding.syntaxMask
         s.valenceMask = decoding.valenceMask
+        s.canonicalForm = decoding.canonicalForm
         return s
     }
 
@@ -195,7 +196,7 @@ struct OptimizeCommand: ParsableCommand {
         let settings = try settings()
         let trained = try TrainedModel.load(path: model)
         note("optimize: objective \(settings.objective) by \(settings.method.rawValue), \(settings.budget) oracle calls per start, "
-             + "decoding \(strategy.name) (\(decoding.summary)), model \(trained.path)")
+             + "decoding \(strategy.name) (\(decoding.summary(for: trained))), model \(trained.path)")
         let starts = try startMolecules(trained)
         var references: ReferenceTargets?
         if settings.method == .interpolate {

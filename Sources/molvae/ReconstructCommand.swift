@@ -61,7 +61,7 @@ struct ReconstructCommand: ParsableCommand {
         let trained = try options.load()
         let encoder = LatentEncoder(trained)
         let decoder = LatentDecoder(trained, syntaxMask: decoding.syntaxMask)
-        decoder.valenceMask = decoding.valenceMask
+        decoding.apply(to: decoder)
         let method = ReconstructionProtocol(encodes: encodes, decodes: decodes, beamWidth: beam, seed: options.seed)
         var totals = ReconstructionSummary(protocol: method)
         let sink = try CSVSink(path: options.out)
@@ -105,7 +105,7 @@ struct ReconstructCommand: ParsableCommand {
             + "stochastic accuracy \(fixed(totals.stochasticAccuracy)) (\(encodes) encodings × \(decodes) decodings), "
             + "greedy accuracy \(fixed(totals.greedyAccuracy))"
         if let beam, let b = totals.beamAccuracy { line += ", beam \(beam) accuracy \(fixed(b))" }
-        note(line + "; \(fixed(seconds, 1)) s; model \(trained.path), seed \(options.seed), \(decoding.summary)")
+        note(line + "; \(fixed(seconds, 1)) s; model \(trained.path), seed \(options.seed), \(decoding.summary(for: trained))")
     }
 
     func summaryJSON(_ totals: ReconstructionSummary, model: String, seconds: Double) throws -> Data {

@@ -94,7 +94,7 @@ struct SampleCommand: ParsableCommand {
         let sampler = PriorSampler(trained, temperature: temperature, topK: topK, greedy: greedy, seed: options.seed,
                                    syntaxMask: decoding.syntaxMask)
         sampler.group = group
-        sampler.decoder.valenceMask = decoding.valenceMask
+        decoding.apply(to: sampler.decoder)
         let goal: SamplingGoal = uniqueValid.map { .distinctValid($0, maxSamples: maxTries ?? 10 * $0) } ?? .samples(n ?? 1000)
         // Opened (and at the end committed) collectively: a bad --out is one error on every rank.
         let sink = try group.collectively { group.isRoot ? try CSVSink(path: options.out) : nil }
@@ -120,7 +120,7 @@ struct SampleCommand: ParsableCommand {
         if let novelty = stats.novelty { summary += ", novelty \(fixed(novelty))" }
         summary += ", \(fixed(Double(stats.samples) / max(seconds, 1e-9), 1)) molecules/s (\(fixed(seconds, 2)) s, \(options.threads) threads"
             + (group.usesMPI ? " per rank, \(group.size) ranks); " : "); ")
-            + "model \(trained.path), seed \(options.seed), \(decoding.summary)"
+            + "model \(trained.path), seed \(options.seed), \(decoding.summary(for: trained))"
         if group.isRoot { note(summary) }
         // Every rank holds the same counts, so every rank fails here: one error, printed once.
         try group.collectively {

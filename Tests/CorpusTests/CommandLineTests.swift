@@ -59,7 +59,8 @@ import Testing
     }
 
     /// The valence mask works on top of the syntax mask: asking for it without that is refused,
-    /// and a run with it says so in its summary.
+    /// and a run with it says so in its summary, as it says whether the canonical form applies
+    /// (on for the shipped model, trained on canonicalised molecules, unless switched off).
     @Test func valenceMaskNeedsTheSyntaxMaskAndIsReported() throws {
         let refused = try molvae(["sample", "--n", "5", "--valence-mask", "--no-syntax-mask"])
         #expect(refused.status == 64)
@@ -67,8 +68,11 @@ import Testing
         let out = try TestPaths.temporaryFolder() + "/valence.csv"
         let run = try molvae(["sample", "--n", "20", "--threads", "1", "--valence-mask", "--out", out])
         #expect(run.status == 0, "\(run.error)")
-        #expect(run.error.contains("syntax mask on, valence mask on"), "\(run.error)")
+        #expect(run.error.contains("syntax mask on (canonical form), valence mask on"), "\(run.error)")
         #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 21)
+        let plain = try molvae(["sample", "--n", "20", "--threads", "1", "--valence-mask", "--no-canonical-form", "--out", out])
+        #expect(plain.status == 0, "\(plain.error)")
+        #expect(plain.error.contains("syntax mask on, valence mask on"), "\(plain.error)")
     }
 
     @Test func widenDecoderNeedsAWiderInitModel() throws {

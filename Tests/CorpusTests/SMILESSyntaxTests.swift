@@ -7,9 +7,10 @@ import MolVAETestSupport
 /// (`tokens.count` when it is the final `<eos>`), or nil when every token and `<eos>` are allowed.
 /// With `exactBudget` each token is also judged with exactly the steps the string still takes
 /// (the token, those after it and `<eos>`), as if the decoder's step limit were this string's
-/// length: the tightest limit under which it must still be allowed.
-func firstForbidden(_ tokens: [String], exactBudget: Bool = false) -> Int? {
-    var state = SMILESSyntaxState()
+/// length: the tightest limit under which it must still be allowed. With `canonicalForm` the
+/// form rules apply too (`SMILESSyntaxState+CanonicalForm`).
+func firstForbidden(_ tokens: [String], exactBudget: Bool = false, canonicalForm: Bool = false) -> Int? {
+    var state = SMILESSyntaxState(followsCanonicalForm: canonicalForm)
     for (i, token) in tokens.enumerated() {
         let kind = SMILESTokenClass(token: token)
         let steps = exactBudget ? tokens.count + 1 - i : Int.max

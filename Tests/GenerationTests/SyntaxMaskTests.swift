@@ -76,4 +76,52 @@ import MolVAETestSupport
         #expect(decoded.tokens == direct.sequences)
         #expect(LatentDecoder(tiny).activeSyntaxMask != nil, "the mask is on by default")
     }
+
+    /// The form rules follow the model: on for one whose data-preparation record says RDKit
+    /// canonicalised its molecules, off for one trained `--as-written` or without the record (the
+    /// tiny model is trained in this process and has none).
+    @Test func canonicalFormFollowsWhatTheModelWasTrainedOn() throws {
+        let tiny = try TinyModel.load()
+        #expect(!tiny.wasTrainedOnCanonicalSMILES)
+        #expect(!LatentDecoder(tiny).canonicalForm)
+        func recorded(canonicalized: Bool) -> TrainedModel {
+            var record = DataPreparationRecord(path: "train.smi")
+            record.canonicalized = canonicalized
+            let metadata = [DataPreparationRecord.metadataKey: DataPreparationRecord.jsonString(["data": record])]
+            return TrainedModel(path: tiny.path, model: tiny.model, vocabulary: tiny.vocabulary, propertyHead: nil,
+                                standardisation: nil, metadata: metadata)
+        }
+        #expect(recorded(canonicalized: true).wasTrainedOnCanonicalSMILES)
+        #expect(LatentDecoder(recorded(canonicalized: true)).canonicalForm)
+        #expect(!recorded(canonicalized: false).wasTrainedOnCanonicalSMILES)
+        #expect(!LatentDecoder(recorded(canonicalized: false)).canonicalForm)
+    }
+
+    /// Hot samples and beam decodings under the form rules all follow the form; without the rules
+    /// some samples do not (the control).
+    @Test func decodingsUnderTheFormFollowIt() throws {
+        let tiny = try TinyModel.load()
+        func outOfForm(_ strings: [String]) -> [String] {
+            strings.filter { smiles in
+                var state = SMILESSyntaxState(followsCanonicalForm: true)
+                for token in SMILESTokenizer.tokenize(smiles) {
+                    let kind = SMILESTokenClass(token: token)
+                    guard state.allows(kind) else { return true }
+                    state.advance(kind)
+                }
+                return !state.allows(.end)
+            }
+        }
+        var inForm: [GeneratedSample] = [], plain: [GeneratedSample] = []
+        let sampler = PriorSampler(tiny, temperature: 1.5, seed: 8)
+        sampler.decoder.canonicalForm = true
+        try sampler.run(goal: .samples(300), batchSize: 100) { inForm.append($0) }
+        try PriorSampler(tiny, temperature: 1.5, seed: 8).run(goal: .samples(300), batchSize: 100) { plain.append($0) }
+        #expect(outOfForm(inForm.map(\.raw)).isEmpty, "\(outOfForm(inForm.map(\.raw)).prefix(3))")
+        #expect(!outOfForm(plain.map(\.raw)).isEmpty, "the control needs samples out of the form")
+        #expect(inForm.filter { !$0.isValid && failsRDKitSyntax($0.raw) }.isEmpty)
+        let (z, count) = try testLatents(tiny, prior: 24)
+        let beam = sampler.decoder.decode(latents: z, count: count, strategy: .beam(width: 4))
+        #expect(outOfForm(beam.map(\.raw)).isEmpty)
+    }
 }

@@ -8,6 +8,10 @@
 /// With `checksValence` the mask is also a valence mask: a token that would give an atom more
 /// bonds than RDKit permits is excluded too (`SMILESSyntaxState+Valence`). Where that leaves no
 /// token at all (the string has been written into a corner), the syntax rules alone decide.
+///
+/// With `followsCanonicalForm` the strings must also take the form of RDKit's canonical SMILES
+/// (ring labels, branches and dots where RDKit puts them: `SMILESSyntaxState+CanonicalForm`), the
+/// form of every string a model trained on canonicalised data has seen.
 public struct SMILESSyntaxMask: Sendable {
     /// The class of each token, by id.
     public let classes: [SMILESTokenClass]
@@ -15,6 +19,8 @@ public struct SMILESSyntaxMask: Sendable {
     public let valences: [SMILESTokenValence]
     /// Whether the mask also keeps every atom within its valence.
     public let checksValence: Bool
+    /// Whether the mask also keeps the strings in RDKit's canonical form.
+    public let followsCanonicalForm: Bool
     /// The distinct (class, valence) pairs of the vocabulary, atoms first (the class most often
     /// allowed), each with its tokens' positions in `groupedIDs`: a step judges each pair once,
     /// not each token (the 14 atoms of the MOSES vocabulary share one syntax verdict, and six
@@ -26,9 +32,10 @@ public struct SMILESSyntaxMask: Sendable {
     /// Ids of the tokens that are never allowed.
     private let neverIDs: [Int32]
 
-    /// The mask of `vocabulary`, a valence mask too when `checksValence`; nil when it has no
-    /// atom token (nothing could ever be written, so there is nothing to constrain).
-    public init?(vocabulary: Vocabulary, checksValence: Bool = false) {
+    /// The mask of `vocabulary`, a valence mask too when `checksValence`, keeping RDKit's
+    /// canonical form too when `followsCanonicalForm`; nil when it has no atom token (nothing
+    /// could ever be written, so there is nothing to constrain).
+    public init?(vocabulary: Vocabulary, checksValence: Bool = false, followsCanonicalForm: Bool = false) {
         var classes = vocabulary.tokens.map(SMILESTokenClass.init(token:))
         let special = vocabulary.specialTokens
         for id in [special.pad, special.bos, special.unk] { classes[Int(id)] = .never }
@@ -36,6 +43,7 @@ public struct SMILESSyntaxMask: Sendable {
         guard classes.contains(.atom) else { return nil }
         self.classes = classes
         self.checksValence = checksValence
+        self.followsCanonicalForm = followsCanonicalForm
         let valences = classes.indices.map { id in
             checksValence && classes[id] != .never && classes[id] != .end
                 ? SMILESTokenValence(token: vocabulary.tokens[id]) : .unconstrained
@@ -59,6 +67,9 @@ public struct SMILESSyntaxMask: Sendable {
 
     /// Number of tokens (the model's output size).
     public var count: Int { classes.count }
+
+    /// The state a sequence starts from under this mask.
+    public var initialState: SMILESSyntaxState { SMILESSyntaxState(followsCanonicalForm: followsCanonicalForm) }
 
     /// Whether token `id` may come next in a sequence at `state`: the syntax rules, and the
     /// valence counts when the mask checks them.

@@ -63,17 +63,26 @@ public struct SMILESSyntaxState: Sendable {
     private var branchParents = SIMD32<AtomIndex>(repeating: unknownAtom)
 
     /// Which ring labels 0–99 are open: bit l of `openLow` (l < 64) or of `openHigh` (l − 64).
-    private var openLow: UInt64 = 0, openHigh: UInt64 = 0
+    private(set) var openLow: UInt64 = 0, openHigh: UInt64 = 0
     /// How many are (kept rather than counted: the baseline x86-64 target has no popcount).
     private var openRingTotal = 0
     /// For up to `openRingCapacity` open rings: the label, the atom that opened it and that
     /// atom's parent (to see whether closing would duplicate the opener's chain bond).
-    private var openRingCount = 0
+    private(set) var openRingCount = 0
     private var openRingLabels = SIMD16<UInt8>(repeating: 0)
     private var openRingAtoms = SIMD16<AtomIndex>(repeating: unknownAtom)
     private var openRingParents = SIMD16<AtomIndex>(repeating: unknownAtom)
     /// The bond order each tracked open ring took from its opener (`SMILESSyntaxState+Valence`).
     var openRingOrders = SIMD16<UInt8>(repeating: 1)
+    /// The branch depth each tracked open ring was opened at (`SMILESSyntaxState+CanonicalForm`).
+    private(set) var openRingDepths = SIMD16<UInt8>(repeating: 0)
+    /// The ring labels closed on the current atom, as bits like `openLow`/`openHigh`: RDKit does
+    /// not reuse them for a ring the same atom opens (`SMILESSyntaxState+CanonicalForm`).
+    private(set) var closedHereLow: UInt64 = 0, closedHereHigh: UInt64 = 0
+
+    /// Whether the string must also take the form of RDKit's canonical SMILES, on top of being
+    /// parsable (`SMILESSyntaxState+CanonicalForm`).
+    public let followsCanonicalForm: Bool
 
     /// Ring bonds made so far (up to `ringBondCapacity`), each as its two atoms packed
     /// lower << 16 | higher, so a second ring bond between the same atoms is caught.
@@ -88,7 +97,11 @@ public struct SMILESSyntaxState: Sendable {
     var remainingValence = SIMD64<UInt8>(repeating: SMILESTokenValence.unlimited)
     var pendingBondOrder: UInt8 = 1
 
-    public init() {}
+    /// The state before the first token; with `followsCanonicalForm`, the form rules of
+    /// `SMILESSyntaxState+CanonicalForm` apply on top of the syntax rules.
+    public init(followsCanonicalForm: Bool = false) {
+        self.followsCanonicalForm = followsCanonicalForm
+    }
 
     /// Whether `<eos>` may come now: at least one atom, nothing open, not after a bond or `(`.
     public var isComplete: Bool { allows(.end) }
@@ -103,11 +116,12 @@ public struct SMILESSyntaxState: Sendable {
         case .branchOpen:
             return position == .afterAtom
         case .branchClose:
-            return position == .afterAtom && branchDepth > 0
+            return position == .afterAtom && branchDepth > 0 && (!followsCanonicalForm || closesNoRingOfTheBranch)
         case .ringLabel(let label):
             return (position == .afterAtom || position == .afterBond) && ringLabelIsAllowed(label)
+                && (!followsCanonicalForm || isOpen(label) || label == lowestFreeRingLabel)
         case .dot:
-            return position == .afterAtom
+            return position == .afterAtom && (!followsCanonicalForm || (branchDepth == 0 && openRingTotal == 0))
         case .end:
             return position == .afterAtom && branchDepth == 0 && openRingTotal == 0
         case .never:
@@ -195,8 +209,9 @@ public struct SMILESSyntaxState: Sendable {
     /// bond). So the rings of one opener need at least as many new atoms as they outnumber the
     /// existing atoms they may close on (`C12CC` ends as `C12CCC1C2`). Outside branches the rings
     /// the current atom opened need one more: its next atom is bonded to it already (`C1` ends
-    /// as `C1CC1`, or `C1.C1`), which makes the count exact there. Checks that lack an atom's
-    /// identity assume the ring can close.
+    /// as `C1CC1`, or `C1.C1`), which makes the count exact there; under the form rules, so do
+    /// rings the current atom opened in the branch it is in, which must close in that branch.
+    /// Checks that lack an atom's identity assume the ring can close.
     private var extraAtomsToCloseRings: Int {
         guard branchDepth <= Self.branchCapacity else { return 0 }
         var extra = 0
@@ -207,12 +222,16 @@ public struct SMILESSyntaxState: Sendable {
             guard isFirstOfItsOpener else { continue }
             var sharing = 1
             for j in (i + 1)..<openRingCount where Self.same(openRingAtoms[j], opener) { sharing += 1 }
-            if branchDepth == 0 && Self.same(opener, currentAtom) {
+            let closesInThisBranch = branchDepth == 0 || (followsCanonicalForm && Int(openRingDepths[i]) >= branchDepth)
+            if closesInThisBranch && Self.same(opener, currentAtom) {
                 extra = max(extra, 1 + sharing)
                 continue
             }
             var places = canClose(opener: opener, openerParent: openerParent, at: currentAtom, parent: currentParent) ? 1 : 0
-            for level in 0..<branchDepth
+            // Under the form rules a ring closes inside the branch it opened in: not on the branch
+            // points that `)` returns to below it.
+            let lowestLevel = followsCanonicalForm ? min(Int(openRingDepths[i]), branchDepth) : 0
+            for level in lowestLevel..<branchDepth
             where canClose(opener: opener, openerParent: openerParent, at: branchAtoms[level], parent: branchParents[level]) {
                 places += 1
             }
@@ -237,6 +256,8 @@ public struct SMILESSyntaxState: Sendable {
             currentParent = position == .start || position == .afterDot ? Self.unknownAtom : currentAtom
             currentAtom = atomCount < Int(Self.unknownAtom) ? AtomIndex(atomCount) : Self.unknownAtom
             atomCount += 1
+            closedHereLow = 0
+            closedHereHigh = 0
             position = .afterAtom
         case .bond:
             position = position == .afterBranchOpen ? .afterBranchBond : .afterBond
@@ -249,6 +270,8 @@ public struct SMILESSyntaxState: Sendable {
             position = .afterBranchOpen
         case .branchClose:
             branchDepth -= 1
+            closedHereLow = 0
+            closedHereHigh = 0
             if branchDepth < Self.branchCapacity {
                 currentAtom = branchAtoms[branchDepth]
                 currentParent = branchParents[branchDepth]
@@ -298,11 +321,13 @@ public struct SMILESSyntaxState: Sendable {
         openRingLabels[openRingCount] = UInt8(label)
         openRingAtoms[openRingCount] = currentAtom
         openRingParents[openRingCount] = currentParent
+        openRingDepths[openRingCount] = UInt8(clamping: branchDepth)
         openRingCount += 1
     }
 
     private mutating func close(ring label: Int) {
         setOpen(label, false)
+        if label < 64 { closedHereLow |= 1 << UInt64(label) } else { closedHereHigh |= 1 << UInt64(label - 64) }
         var opener = Self.unknownAtom
         if let index = slot(ofOpenRing: label) {
             opener = openRingAtoms[index]
@@ -312,10 +337,12 @@ public struct SMILESSyntaxState: Sendable {
             openRingAtoms[index] = openRingAtoms[last]
             openRingParents[index] = openRingParents[last]
             openRingOrders[index] = openRingOrders[last]
+            openRingDepths[index] = openRingDepths[last]
             openRingLabels[last] = 0
             openRingAtoms[last] = Self.unknownAtom
             openRingParents[last] = Self.unknownAtom
             openRingOrders[last] = 1
+            openRingDepths[last] = 0
             openRingCount = last
         }
         if let pair = Self.pair(opener, currentAtom), ringBondCount < Self.ringBondCapacity {

@@ -74,7 +74,8 @@ public enum BeamSearch {
         let v = model.config.vocabSize
         let decoder = StepDecoder(model: model, latents: latents, count: count)
         // Live prefixes of each point, in decoder-row order: the rows of point p are contiguous.
-        var live: [[Prefix]] = (0..<count).map { _ in [Prefix(tokens: [], score: 0)] }
+        let start = syntaxMask?.initialState ?? SMILESSyntaxState()
+        var live: [[Prefix]] = (0..<count).map { _ in [Prefix(tokens: [], score: 0, syntax: start)] }
         var best: [BeamHypothesis?] = Array(repeating: nil, count: count)
         var inputs = [Int32](repeating: TokenID.bos, count: count)
         var step = 0

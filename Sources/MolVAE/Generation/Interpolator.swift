@@ -10,6 +10,9 @@ public struct Interpolator {
     public var syntaxMask: Bool
     /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
     public var valenceMask = false
+    /// Whether the syntax mask keeps RDKit's canonical form, for a model trained on canonicalised
+    /// molecules (`LatentDecoder.canonicalForm`).
+    public var canonicalForm = true
 
     public init(steps: Int, method: InterpolationMethod, strategy: DecodingStrategy, seed: UInt64 = 0, syntaxMask: Bool = true) {
         precondition(steps >= 2, "an interpolation needs at least its two endpoints")
@@ -29,6 +32,7 @@ public struct Interpolator {
         let points = LatentPath.points(from: a.encoded.latent.mu, to: b.encoded.latent.mu, steps: steps, method: method)
         let decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
         decoder.valenceMask = valenceMask
+        decoder.canonicalForm = decoder.canonicalForm && canonicalForm
         let decoded = decoder.decode(latents: points.flatMap(\.z), count: points.count, strategy: strategy, seed: seed)
         return Interpolation(from: a.profile, fromSMILES: from, to: b.profile, toSMILES: to, method: method,
                              points: points, decoded: decoded.map(\.smiles))

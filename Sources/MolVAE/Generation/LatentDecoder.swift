@@ -7,8 +7,9 @@
 /// size, the batch it came in, or the thread count.
 ///
 /// The syntax mask (`syntaxMask`, on by default) keeps every decoding parsable by RDKit: at each
-/// step the tokens that would make a syntax error are excluded (see `SMILESSyntaxState`). Off,
-/// the decodings are the raw model's output.
+/// step the tokens that would make a syntax error are excluded (see `SMILESSyntaxState`), and for
+/// a model trained on canonicalised molecules those that break RDKit's canonical form
+/// (`canonicalForm`). Off, the decodings are the raw model's output.
 public final class LatentDecoder {
     public let model: SmilesVAE
     public let vocabulary: Vocabulary
@@ -21,10 +22,10 @@ public final class LatentDecoder {
     /// Whether the syntax mask also keeps every atom within its valence (`SMILESSyntaxState+Valence`);
     /// only with `syntaxMask`.
     public var valenceMask = false
-    /// The vocabulary's token classes, computed once (nil only for a vocabulary without atoms),
-    /// without and with the valence counts.
-    private let vocabularyMask: SMILESSyntaxMask?
-    private let vocabularyValenceMask: SMILESSyntaxMask?
+    /// Whether the syntax mask also keeps every decoding in the form of RDKit's canonical SMILES
+    /// (`SMILESSyntaxState+CanonicalForm`); only with `syntaxMask`. Set from a `TrainedModel`:
+    /// on when its training data were canonicalised (the form of every string it learned from).
+    public var canonicalForm = false
 
     public init(model: SmilesVAE, vocabulary: Vocabulary, chunkSize: Int = 512, syntaxMask: Bool = true) {
         precondition(vocabulary.count == model.config.vocabSize, "the vocabulary does not belong to this model")
@@ -33,16 +34,18 @@ public final class LatentDecoder {
         self.chunkSize = max(1, chunkSize)
         maxSteps = model.config.maxTokens + 1
         self.syntaxMask = syntaxMask
-        vocabularyMask = SMILESSyntaxMask(vocabulary: vocabulary)
-        vocabularyValenceMask = SMILESSyntaxMask(vocabulary: vocabulary, checksValence: true)
     }
 
     public convenience init(_ trained: TrainedModel, chunkSize: Int = 512, syntaxMask: Bool = true) {
         self.init(model: trained.model, vocabulary: trained.vocabulary, chunkSize: chunkSize, syntaxMask: syntaxMask)
+        canonicalForm = trained.wasTrainedOnCanonicalSMILES
     }
 
-    /// The mask the decoding loops get: the vocabulary's when the switch is on, else nil.
-    public var activeSyntaxMask: SMILESSyntaxMask? { syntaxMask ? (valenceMask ? vocabularyValenceMask : vocabularyMask) : nil }
+    /// The mask the decoding loops get: the vocabulary's when the switch is on (nil for a
+    /// vocabulary without atoms), else nil. Built per call: its token classes take microseconds.
+    public var activeSyntaxMask: SMILESSyntaxMask? {
+        syntaxMask ? SMILESSyntaxMask(vocabulary: vocabulary, checksValence: valenceMask, followsCanonicalForm: canonicalForm) : nil
+    }
 
     /// One molecule per point of `latents` ([count, latent]). `firstIndex` is the global index
     /// of the first point (for runs cut into calls).

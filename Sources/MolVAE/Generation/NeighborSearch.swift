@@ -16,6 +16,9 @@ public struct NeighborSearch {
     public var syntaxMask: Bool
     /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
     public var valenceMask = false
+    /// Whether the syntax mask keeps RDKit's canonical form, for a model trained on canonicalised
+    /// molecules (`LatentDecoder.canonicalForm`).
+    public var canonicalForm = true
 
     public init(radius: Double, count: Int, maxPoints: Int, seed: UInt64 = 0, batchSize: Int = 128, syntaxMask: Bool = true) {
         precondition(radius.isFinite && radius >= 0 && count >= 1 && maxPoints >= 1 && batchSize >= 1)
@@ -57,6 +60,7 @@ public struct NeighborSearch {
         let encoder = LatentEncoder(trained)
         let decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
         decoder.valenceMask = valenceMask
+        decoder.canonicalForm = decoder.canonicalForm && canonicalForm
         let start = try UnencodableMoleculeError.encode(smiles, role: role, with: encoder)
         let mu = start.encoded.latent.mu
         var found: [(smiles: String, index: Int)] = []

@@ -46,6 +46,17 @@ public final class TrainedModel {
         self.metadata = metadata
     }
 
+    /// Whether every file the model was trained on was canonicalised by RDKit (its data-preparation
+    /// record says so): then every string it learned from has RDKit's canonical form, which the
+    /// syntax mask can keep (`SMILESSyntaxState+CanonicalForm`). False for a model trained
+    /// `--as-written` and for a file without the record.
+    public var wasTrainedOnCanonicalSMILES: Bool {
+        guard let text = metadata[DataPreparationRecord.metadataKey],
+              let records = try? JSONDecoder().decode([String: DataPreparationRecord].self, from: Data(text.utf8)),
+              !records.isEmpty else { return false }
+        return records.values.allSatisfy(\.canonicalized)
+    }
+
     /// The shipped model: `MOLVAE_MODEL` if set, else `Models/default.safetensors` found the way
     /// data files are (the package's folder, or next to the executable).
     public static func defaultPath() throws -> String {

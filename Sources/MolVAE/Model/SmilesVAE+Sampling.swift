@@ -103,7 +103,7 @@ extension SmilesVAE {
         // One syntax state per molecule, read and advanced in place (an array element would be
         // copied, a few hundred bytes, at every read).
         let syntax = UnsafeMutablePointer<SMILESSyntaxState>.allocate(capacity: syntaxMask == nil ? 0 : count)
-        if syntaxMask != nil { for r in 0..<count { (syntax + r).initialize(to: SMILESSyntaxState()) } }
+        if let syntaxMask { for r in 0..<count { (syntax + r).initialize(to: syntaxMask.initialState) } }
         defer { syntax.deallocate() }
         var active = count
         var step = 0

@@ -28,6 +28,7 @@ public final class LatentOptimizer {
         self.strategy = strategy
         decoder = LatentDecoder(model, syntaxMask: settings.syntaxMask)
         decoder.valenceMask = settings.valenceMask
+        decoder.canonicalForm = decoder.canonicalForm && settings.canonicalForm
         switch settings.method {
         case .gradient:
             guard model.propertyHead != nil, let standardisation = model.standardisation else {

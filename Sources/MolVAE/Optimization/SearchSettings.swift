@@ -28,6 +28,9 @@ public struct SearchSettings: Sendable {
     public var syntaxMask = true
     /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
     public var valenceMask = false
+    /// Whether the syntax mask keeps RDKit's canonical form, for a model trained on canonicalised
+    /// molecules (`LatentDecoder.canonicalForm`).
+    public var canonicalForm = true
 
     /// Gradient ascent: latent distance moved per iteration along the normalised gradient.
     public var stepSize = 0.25
