@@ -9,14 +9,11 @@ import MolVAE
 /// the run they stopped; options given with another value still take effect and are listed
 /// (`TrainResume.changes`), as the phases of scripts/train-default-model need.
 extension TrainCommand {
-    static let defaultConvChannels = "9,9,10"
-    static let defaultConvKernels = "9,9,11"
-
     /// `saved` is the checkpoint's options when resuming; a new run (also with `--init`,
     /// whose model file holds no training options) starts from the defaults.
     func trainingOptions(resuming saved: TrainingOptions?, batch: Int, seed: UInt64, validFraction: Double,
                          maxLength: Int, trainingMolecules: Int) throws -> TrainingOptions {
-        var o = saved ?? TrainingOptions()
+        var o = saved ?? TrainDefaults.options
         // What defines the data and when this invocation stops: decided by the caller.
         o.batchSize = batch
         o.seed = seed
@@ -34,10 +31,10 @@ extension TrainCommand {
         o.freeBits = freeBits ?? o.freeBits
         o.wordDropout = wordDropout ?? o.wordDropout
         let validity = validityWeight ?? o.validityWeight ?? 0
-        o.validitySamples = validity > 0 ? validitySamples ?? o.validitySamples ?? 64 : nil
+        o.validitySamples = validity > 0 ? validitySamples ?? o.validitySamples ?? TrainDefaults.termSamples : nil
         o.validityWeight = validity > 0 ? validity : nil
         let priorDecoding = priorDecodingWeight ?? o.priorDecodingWeight ?? 0
-        o.priorDecodingSamples = priorDecoding > 0 ? priorDecodingSamples ?? o.priorDecodingSamples ?? 64 : nil
+        o.priorDecodingSamples = priorDecoding > 0 ? priorDecodingSamples ?? o.priorDecodingSamples ?? TrainDefaults.termSamples : nil
         o.priorDecodingWeight = priorDecoding > 0 ? priorDecoding : nil
         o.propertyWeight = propertyWeight ?? o.propertyWeight
         o.clipNorm = clip ?? o.clipNorm
@@ -86,15 +83,16 @@ extension TrainCommand {
 
     /// The architecture of a new run: the sizes given, else the defaults.
     func modelConfig(vocabularySize: Int, batch: Int, maxLength: Int) -> VAEConfig {
-        var config = VAEConfig(vocabSize: vocabularySize)
-        config.latent = latent ?? 128
-        config.hidden = hidden ?? 512
-        config.layers = layers ?? 1
-        config.convChannels = Self.sizes(convChannels ?? Self.defaultConvChannels)!
-        config.convKernels = Self.sizes(convKernels ?? Self.defaultConvKernels)!
+        var config = TrainDefaults.model
+        config.vocabSize = vocabularySize
+        config.latent = latent ?? config.latent
+        config.hidden = hidden ?? config.hidden
+        config.layers = layers ?? config.layers
+        config.convChannels = Self.sizes(convChannels ?? TrainDefaults.convChannels)!
+        config.convKernels = Self.sizes(convKernels ?? TrainDefaults.convKernels)!
         config.convDilations = Array(repeating: 1, count: config.convChannels.count)
-        config.pooling = PoolingKind(rawValue: pooling ?? PoolingKind.flatten.rawValue)!
-        config.dense = dense ?? 256
+        config.pooling = pooling.flatMap(PoolingKind.init(rawValue:)) ?? config.pooling
+        config.dense = dense ?? config.dense
         config.maxBatch = batch
         config.maxTokens = maxLength
         return config

@@ -46,41 +46,41 @@ struct TrainCommand: ParsableCommand {
     var maxMinutes: Double?
     @Option(help: "Stop after this many optimisation steps (in total, counting resumed ones).")
     var maxSteps: Int?
-    @Option(help: "Molecules per batch (default: 256; with --resume, the checkpoint's).")
+    @Option(help: "Molecules per batch (default: \(TrainDefaults.options.batchSize); with --resume, the checkpoint's).")
     var batch: Int?
-    @Option(help: "Adam learning rate (default: 0.001).")
+    @Option(help: "Adam learning rate (default: \(TrainDefaults.text(TrainDefaults.options.learningRate))).")
     var lr: Float?
-    @Option(help: "Latent dimensions (default: 128).")
+    @Option(help: "Latent dimensions (default: \(TrainDefaults.model.latent)).")
     var latent: Int?
-    @Option(help: "GRU hidden size (default: 512).")
+    @Option(help: "GRU hidden size (default: \(TrainDefaults.model.hidden)).")
     var hidden: Int?
-    @Option(help: "GRU layers (default: 1).")
+    @Option(help: "GRU layers (default: \(TrainDefaults.model.layers)).")
     var layers: Int?
-    @Option(help: "Encoder Conv1d output channels, comma-separated, one per layer (the pooled vector has the last layer's width) (default: 9,9,10).")
+    @Option(help: "Encoder Conv1d output channels, comma-separated, one per layer (the pooled vector has the last layer's width) (default: \(TrainDefaults.convChannels)).")
     var convChannels: String?
-    @Option(help: "Encoder Conv1d kernel sizes, comma-separated, one per layer (default: 9,9,11).")
+    @Option(help: "Encoder Conv1d kernel sizes, comma-separated, one per layer (default: \(TrainDefaults.convKernels)).")
     var convKernels: String?
     @Option(help: "Reduction of the last conv layer over each molecule's tokens: flatten (the default: every position's channels in order, zeros past the molecule's end, so the encoder keeps where each feature was; the dense layer has (max-length + 1) x channels inputs and reads only the batch's longest molecule), mean or max (one vector of the last layer's width; measured worse, docs/MODEL.md).")
     var pooling: String?
-    @Option(help: "Encoder dense layer width (between the pooled vector and mu/log-variance) (default: 256).")
+    @Option(help: "Encoder dense layer width (between the pooled vector and mu/log-variance) (default: \(TrainDefaults.model.dense)).")
     var dense: Int?
-    @Option(help: "Weight of the KL term after warm-up (default: 1).")
+    @Option(help: "Weight of the KL term after warm-up (default: \(TrainDefaults.text(TrainDefaults.options.beta))).")
     var beta: Double?
     @Option(help: "KL warm-up steps (default: 0, full weight from the start).")
     var klWarmup: Int?
     @Option(help: "KL warm-up shape: linear (the default), sigmoid or cyclical (cyclical: period = --kl-warmup, ramp over half of it).")
     var anneal: String?
-    @Option(help: "Free bits: λ nats per latent dimension (batch-averaged KL clamp) (default: 0, off).")
+    @Option(help: "Free bits: λ nats per latent dimension (batch-averaged KL clamp; 0 = off) (default: \(TrainDefaults.text(TrainDefaults.options.freeBits))).")
     var freeBits: Double?
-    @Option(help: "Probability of replacing a decoder input token by <unk> (default: 0, off).")
+    @Option(help: "Probability of replacing a decoder input token by <unk>; 0 = off (default: \(TrainDefaults.text(TrainDefaults.options.wordDropout))).")
     var wordDropout: Float?
     @Option(help: "Weight of the validity term; 0 = off (the default). Each step draws --validity-samples points from the prior, decodes each once (temperature 1, syntax mask on) and trains the decoder on the molecules RDKit accepts at their z: the REINFORCE gradient of the validity of prior samples (reward 1 valid, 0 invalid). Costs about 1.5x per step; docs/MODEL.md section 9.")
     var validityWeight: Float?
-    @Option(help: "Prior samples per step of the validity term (default: 64).")
+    @Option(help: "Prior samples per step of the validity term (default: \(TrainDefaults.termSamples)).")
     var validitySamples: Int?
     @Option(help: "Weight of the prior-decoding term; 0 = off (the default). Each step the first --prior-decoding-samples molecules of the batch are also decoded (teacher-forced) from points drawn from the prior independently of them, and the decoder is trained on that: the ELBO whose posterior is the prior itself, so the decoder learns to write molecules like the data wherever z carries none. Rewards no property of samples. docs/MODEL.md section 10.")
     var priorDecodingWeight: Float?
-    @Option(help: "Molecules per step of the prior-decoding term, the first ones of each batch (default: 64).")
+    @Option(help: "Molecules per step of the prior-decoding term, the first ones of each batch (default: \(TrainDefaults.termSamples)).")
     var priorDecodingSamples: Int?
     @Flag(name: .customLong("as-written"), help: "Validate the training molecules but train on their SMILES as written instead of RDKit's canonical form. Only to repeat runs made before train canonicalised (scripts/train-default-model); every inference command canonicalises, so a model trained on non-canonical SMILES reconstructs them worse.")
     var asWritten = false
@@ -98,27 +98,27 @@ struct TrainCommand: ParsableCommand {
     var lrMin: Float?
     @Option(help: "Step at which the cosine schedule reaches --lr-min (default: --max-steps or --epochs; with --resume, the checkpoint's). Set it to stop a phase early with --max-steps on the same curve, e.g. to repeat a run that was stopped by a signal, or to stretch a resumed run's curve to its new --max-steps.")
     var scheduleSteps: Int?
-    @Option(help: "Weight of the property head's MSE (logP, QED, SA); 0 = no head (default: 1).")
+    @Option(help: "Weight of the property head's MSE (logP, QED, SA); 0 = no head (default: \(TrainDefaults.text(TrainDefaults.options.propertyWeight))).")
     var propertyWeight: Float?
-    @Option(help: "Gradient clipping: maximum global L2 norm (default: 50).")
+    @Option(help: "Gradient clipping: maximum global L2 norm (default: \(TrainDefaults.text(TrainDefaults.options.clipNorm))).")
     var clip: Float?
-    @Option(help: "Drop (with --skip-unknown) or reject SMILES over this many tokens (default: 120; with --resume, the checkpoint's).")
+    @Option(help: "Drop (with --skip-unknown) or reject SMILES over this many tokens (default: \(TrainDefaults.maxLength); with --resume, the checkpoint's).")
     var maxLength: Int?
     @Flag(help: "Skip molecules with tokens outside the vocabulary or over --max-length instead of failing.")
     var skipUnknown = false
-    @Option(help: "Fraction held out for validation when --valid is not given (default: 0.05; with --resume, the checkpoint's).")
+    @Option(help: "Fraction held out for validation when --valid is not given (default: \(TrainDefaults.text(TrainDefaults.validFraction)); with --resume, the checkpoint's).")
     var validFraction: Double?
-    @Option(help: "Write a checkpoint every this many steps; 0: only at the end and on a signal (default: 1000).")
+    @Option(help: "Write a checkpoint every this many steps; 0: only at the end and on a signal (default: \(TrainDefaults.options.checkpointEvery)).")
     var checkpointEvery: Int?
     @Option(help: "Also evaluate every this many steps (default: 0, only at each epoch end and the finish).")
     var evalEvery: Int?
-    @Option(help: "Prior samples checked by RDKit at each evaluation (default: 1000).")
+    @Option(help: "Prior samples checked by RDKit at each evaluation (default: \(TrainDefaults.options.priorSamples)).")
     var samples: Int?
     @Option(name: .customLong("eval-fcd"), help: "At each evaluation, the FCD (Fréchet ChemNet Distance, as MOSES computes it) of this many prior samples, drawn as `molvae sample` draws them, against the validation molecules; in metrics.jsonl, metrics.csv and curves.svg. 0 = off (the default). About 1 s per 1,000 samples on 2 cores, plus the validation set's features once at the start.")
     var evalFCD: Int?
     @Option(name: .customLong("best-by"), help: "What best.safetensors keeps: elbo (lowest validation ELBO, the default) or fcd (lowest FCD; needs --eval-fcd).")
     var bestBy: String?
-    @Option(help: "Seed of every random stream (initialisation, shuffling, noise, dropout, split) (default: 0; with --resume, the checkpoint's).")
+    @Option(help: "Seed of every random stream (initialisation, shuffling, noise, dropout, split) (default: \(TrainDefaults.options.seed); with --resume, the checkpoint's).")
     var seed: UInt64?
     @Option(help: "Threads (our loops, OpenBLAS and RDKit scoring).")
     var threads = defaultThreads
@@ -141,7 +141,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--lr-schedule cosine decays to --lr-min at the last step, so it needs --epochs N, --max-steps S or --schedule-steps S")
         }
         if convChannels != nil || convKernels != nil {
-            guard let channels = Self.sizes(convChannels ?? Self.defaultConvChannels), let kernels = Self.sizes(convKernels ?? Self.defaultConvKernels),
+            guard let channels = Self.sizes(convChannels ?? TrainDefaults.convChannels), let kernels = Self.sizes(convKernels ?? TrainDefaults.convKernels),
                   channels.count == kernels.count else {
                 throw ValidationError("--conv-channels and --conv-kernels need the same number of positive integers, e.g. 32,64,128 and 9,9,11")
             }
@@ -276,10 +276,10 @@ struct TrainCommand: ParsableCommand {
                                      + "to the checkpoint's values; omit these options (or give the checkpoint's values), or start a new --out")
             }
         }
-        let batch = self.batch ?? checkpoint?.options.batchSize ?? 256
-        let seed = checkpoint?.state.seed ?? self.seed ?? 0
-        var maxLength = checkpoint?.model.config.maxTokens ?? self.maxLength ?? 120
-        let validFraction = self.validFraction ?? checkpoint?.options.validFraction ?? 0.05
+        let batch = self.batch ?? checkpoint?.options.batchSize ?? TrainDefaults.options.batchSize
+        let seed = checkpoint?.state.seed ?? self.seed ?? TrainDefaults.options.seed
+        var maxLength = checkpoint?.model.config.maxTokens ?? self.maxLength ?? TrainDefaults.maxLength
+        let validFraction = self.validFraction ?? checkpoint?.options.validFraction ?? TrainDefaults.validFraction
         // A run started from a model file takes its vocabulary and its length limit.
         var initial: Inputs.Initial?
         var initialVocabulary: [String]?
