@@ -55,7 +55,9 @@ func firstForbidden(_ tokens: [String], exactBudget: Bool = false, canonicalForm
 @Suite struct SMILESSyntaxStateTests {
     /// Every RDKit-canonical molecule of the bundled sets (the first 2,000 of each) is allowed
     /// token by token, and `<eos>` after it, even with a step limit of exactly its length, and
-    /// with the valence counts on: the mask never excludes the model's training data.
+    /// with the valence counts on: the mask never excludes the model's training data. RDKit
+    /// 2022.09's canonical SMILES of each (what `molvae train` learns from) also passes the form
+    /// rules (`SMILESSyntaxState+CanonicalForm`), within the same exact limit.
     @Test(arguments: ["moses-test-10k.smi.gz", "moses-train-250k.smi.gz"])
     func bundledMoleculesAreAllowedAtEveryStep(file: String) throws {
         let reader = try SMILESReader(path: TestPaths.bundledData(file))
@@ -68,6 +70,12 @@ func firstForbidden(_ tokens: [String], exactBudget: Bool = false, canonicalForm
             #expect(forbiddenInBudget == nil, "\(file):\(record.lineNumber) \(record.smiles): token \(forbiddenInBudget ?? -1) over budget")
             #expect(forbiddenByValence == nil,
                     "\(file):\(record.lineNumber) \(record.smiles): token \(forbiddenByValence ?? -1) forbidden by valence")
+            let canonical = try Molecule(smiles: record.smiles).canonicalSMILES
+            let canonicalTokens = SMILESTokenizer.tokenize(canonical)
+            let outOfForm = firstForbidden(canonicalTokens, canonicalForm: true)
+            let outOfFormInBudget = firstForbidden(canonicalTokens, exactBudget: true, canonicalForm: true)
+            #expect(outOfForm == nil, "\(file):\(record.lineNumber) \(canonical): token \(outOfForm ?? -1) out of form")
+            #expect(outOfFormInBudget == nil, "\(file):\(record.lineNumber) \(canonical): token \(outOfFormInBudget ?? -1) out of form in budget")
             checked += 1
         }
         #expect(checked == 2_000)

@@ -26,6 +26,9 @@ public final class LatentDecoder {
     /// (`SMILESSyntaxState+CanonicalForm`); only with `syntaxMask`. Set from a `TrainedModel`:
     /// on when its training data were canonicalised (the form of every string it learned from).
     public var canonicalForm = false
+    /// The last mask built and the switches it was built for: decoding calls (an optimiser makes
+    /// thousands) reuse it instead of classing the vocabulary again.
+    private var builtMask: (valence: Bool, canonicalForm: Bool, mask: SMILESSyntaxMask?)?
 
     public init(model: SmilesVAE, vocabulary: Vocabulary, chunkSize: Int = 512, syntaxMask: Bool = true) {
         precondition(vocabulary.count == model.config.vocabSize, "the vocabulary does not belong to this model")
@@ -42,9 +45,13 @@ public final class LatentDecoder {
     }
 
     /// The mask the decoding loops get: the vocabulary's when the switch is on (nil for a
-    /// vocabulary without atoms), else nil. Built per call: its token classes take microseconds.
+    /// vocabulary without atoms), else nil.
     public var activeSyntaxMask: SMILESSyntaxMask? {
-        syntaxMask ? SMILESSyntaxMask(vocabulary: vocabulary, checksValence: valenceMask, followsCanonicalForm: canonicalForm) : nil
+        guard syntaxMask else { return nil }
+        if let built = builtMask, built.valence == valenceMask, built.canonicalForm == canonicalForm { return built.mask }
+        let mask = SMILESSyntaxMask(vocabulary: vocabulary, checksValence: valenceMask, followsCanonicalForm: canonicalForm)
+        builtMask = (valenceMask, canonicalForm, mask)
+        return mask
     }
 
     /// One molecule per point of `latents` ([count, latent]). `firstIndex` is the global index

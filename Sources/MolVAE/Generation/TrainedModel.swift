@@ -13,6 +13,11 @@ public final class TrainedModel {
     public let propertyHead: PropertyHead?
     public let standardisation: PropertyStandardisation?
     public let metadata: [String: String]
+    /// Whether every file the model was trained on was canonicalised by RDKit (its data-preparation
+    /// record says so): then every string it learned from has RDKit's canonical form, which the
+    /// syntax mask can keep (`SMILESSyntaxState+CanonicalForm`). False for a model trained
+    /// `--as-written` and for a file without the record. Read once, at load.
+    public let wasTrainedOnCanonicalSMILES: Bool
 
     public struct LoadError: Error, CustomStringConvertible, Sendable {
         public let path: String
@@ -44,13 +49,10 @@ public final class TrainedModel {
         self.propertyHead = propertyHead
         self.standardisation = standardisation
         self.metadata = metadata
+        wasTrainedOnCanonicalSMILES = Self.recordsCanonicalData(metadata)
     }
 
-    /// Whether every file the model was trained on was canonicalised by RDKit (its data-preparation
-    /// record says so): then every string it learned from has RDKit's canonical form, which the
-    /// syntax mask can keep (`SMILESSyntaxState+CanonicalForm`). False for a model trained
-    /// `--as-written` and for a file without the record.
-    public var wasTrainedOnCanonicalSMILES: Bool {
+    private static func recordsCanonicalData(_ metadata: [String: String]) -> Bool {
         guard let text = metadata[DataPreparationRecord.metadataKey],
               let records = try? JSONDecoder().decode([String: DataPreparationRecord].self, from: Data(text.utf8)),
               !records.isEmpty else { return false }
