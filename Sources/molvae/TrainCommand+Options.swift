@@ -95,6 +95,7 @@ extension TrainCommand {
         config.dense = dense ?? config.dense
         config.maxBatch = batch
         config.maxTokens = maxLength
+        if structureFeatures { config.structureFeatures = true }
         return config
     }
 
@@ -112,6 +113,7 @@ extension TrainCommand {
         note("--conv-kernels", kept.convKernels, convKernels.flatMap(Self.sizes), list)
         note("--pooling", kept.pooling, pooling.flatMap(PoolingKind.init(rawValue:)), { $0.rawValue })
         note("--dense", kept.dense, dense)
+        if structureFeatures && !kept.hasStructureFeatures && initModel == nil { out.append("--structure-features (kept none)") }
         return out
     }
 }

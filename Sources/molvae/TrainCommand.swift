@@ -90,6 +90,8 @@ struct TrainCommand: ParsableCommand {
     var widenDecoder: Int?
     @Flag(name: .customLong("deepen-decoder"), help: "With --init: add one GRU layer on top of the decoder before training (after --widen-decoder), started as nearly the identity (its candidate reads the layer below through 0.1 x I, its update gate is almost shut, the output head is scaled to match), so training goes on from the file's model with a deeper decoder; the loss moves by a few tenths of a percent. docs/MODEL.md section 13.")
     var deepenDecoder = false
+    @Flag(name: .customLong("structure-features"), help: ArgumentHelp("Let the decoder read, at every step, what the SMILES written so far says about the molecule: branch depth, open rings, the size of the ring closing the newest one would make, whether the current aromatic system has an odd number of atoms still needing a double bond, and the current atom's bonds (23 categories, each a learned row of the first GRU layer's input gates). With --init they are added to the file's model at zero, so it decodes as before until training moves them. Inputs, not constraints: nothing is refused. docs/MODEL.md section 16."))
+    var structureFeatures = false
     @Option(help: "Learning-rate schedule: constant (the default), or cosine (linear warm-up over --lr-warmup steps, then cosine decay to --lr-min at the last step; needs --epochs or --max-steps).")
     var lrSchedule: String?
     @Option(help: "Warm-up steps of the cosine schedule (default: 0).")
@@ -301,6 +303,14 @@ struct TrainCommand: ParsableCommand {
                 initial = (model, head)
                 log("train: --init \(initModel): decoder deepened from \(model.config.layers - 1) to \(model.config.layers) GRU layers")
             }
+            if structureFeatures {
+                do {
+                    initial = (try initial!.model.withStructureFeatures(vocabulary: loaded.vocabulary), head)
+                } catch {
+                    throw CommandFailure("--structure-features with --init \(initModel): \(error)")
+                }
+                log("train: --init \(initModel): decoder structure features added (at zero)")
+            }
             if let given = self.maxLength, given != loaded.model.config.maxTokens {
                 log("train: --init \(initModel) reads at most \(loaded.model.config.maxTokens) tokens; --max-length \(given) ignored")
             }
@@ -409,6 +419,7 @@ struct TrainCommand: ParsableCommand {
                                           maxLength: maxLength, trainingMolecules: train.count)
         let config = modelConfig(vocabularySize: vocabulary.count, batch: batch, maxLength: maxLength)
         let model = try checkpoint?.model ?? inputs.initial?.model ?? SmilesVAE(config: config, seed: seed)
+        if model.config.hasStructureFeatures && model.structure == nil { model.structure = StructureFeatures(vocabulary: vocabulary.tokens) }
         if let checkpoint {
             let ignored = ignoredSizes(keeping: checkpoint.model.config)
             if !ignored.isEmpty {

@@ -108,6 +108,33 @@ import Testing
         #expect(model.config.layers == 2 && model.config.hidden == 12)
     }
 
+    /// --structure-features on a new run gives its model the features; with --init they are
+    /// added to the file's model, once; a model with them samples like any other.
+    @Test func structureFeaturesReachTheModelFile() throws {
+        let dir = try TestPaths.temporaryFolder()
+        let data = dir + "/data.smi"
+        let molecules = try SMILESReader.readAll(path: TestPaths.bundledData("moses-test-10k.smi.gz")).prefix(48).map(\.smiles)
+        try molecules.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let common = ["train", "--data", data, "--threads", "1", "--samples", "4", "--max-steps", "1", "--batch", "16"]
+        let small = ["--hidden", "8", "--latent", "4", "--dense", "8"]
+        let plain = try molvae(common + small + ["--out", dir + "/plain"])
+        #expect(plain.status == 0, "\(plain.error)")
+        #expect(try SmilesVAE.load(from: dir + "/plain/last.safetensors").model.config.hasStructureFeatures == false)
+        let fresh = try molvae(common + small + ["--out", dir + "/fresh", "--structure-features"])
+        #expect(fresh.status == 0, "\(fresh.error)")
+        #expect(try SmilesVAE.load(from: dir + "/fresh/last.safetensors").model.config.hasStructureFeatures)
+        let added = try molvae(common + ["--out", dir + "/added", "--init", dir + "/plain/last.safetensors", "--structure-features"])
+        #expect(added.status == 0, "\(added.error)")
+        #expect(added.error.contains("decoder structure features added (at zero)"), "\(added.error)")
+        let twice = try molvae(common + ["--out", dir + "/twice", "--init", dir + "/added/last.safetensors", "--structure-features"])
+        #expect(twice.status != 0)
+        #expect(twice.error.contains("the model already has structure features"), "\(twice.error)")
+        let sampled = try molvae(["sample", "--model", dir + "/added/last.safetensors", "--n", "20", "--threads", "1",
+                                  "--out", dir + "/s.csv"])
+        #expect(sampled.status == 0, "\(sampled.error)")
+        #expect(try String(contentsOfFile: dir + "/s.csv", encoding: .utf8).split(separator: "\n").count == 21)
+    }
+
     @Test func threadsHelpStatesOneDefault() throws {
         for command in ["report", "fcd"] {
             let help = try molvae([command, "--help"]).output.replacingOccurrences(of: "\n", with: " ")

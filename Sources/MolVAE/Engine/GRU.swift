@@ -46,7 +46,20 @@ public final class GRU {
     private var lastTokens: UnsafePointer<Int32>?
     private var lastEmbedding: Embedding?
     let tokenTable = FloatBuffer()      // [V,3H]: embedding · W_ie^T
+    private var lastGateRows: GateRows?
     let dTokenTable = FloatBuffer()     // [V,3H]
+
+    /// Extra input-gate rows for layer 0 in token mode: `perRow` ids per packed row into `table`.
+    public struct GateRows {
+        public let ids: UnsafePointer<Int32>
+        public let perRow: Int
+        public let table: Parameter
+        public init(ids: UnsafePointer<Int32>, perRow: Int, table: Parameter) {
+            self.ids = ids
+            self.perRow = perRow
+            self.table = table
+        }
+    }
 
     public init(name: String = "gru", inputSize: Int, constantSize: Int = 0, hiddenSize: Int, layers: Int = 1) {
         precondition(layers >= 1 && hiddenSize >= 1)
@@ -88,6 +101,7 @@ public final class GRU {
                         layout: TimeMajorLayout) -> UnsafeMutablePointer<Float> {
         lastTokens = nil
         lastEmbedding = nil
+        lastGateRows = nil
         return run(x: x, constant: constant, h0: h0, h0Stride: h0Stride, layout: layout)
     }
 
@@ -96,12 +110,20 @@ public final class GRU {
     /// gates are a lookup: no [N, E] x [E, 3H] GEMM forward, and backward scatters the gate
     /// gradients into [V, 3H] instead of two more GEMMs over N rows. The embedding's gradient is
     /// accumulated here (no separate Embedding.backward).
+    ///
+    /// gateRows (optional) adds, to each row's layer-0 input gates, rows of a learned table:
+    /// `perRow` ids per row (packed like the tokens), each naming a row of `table` ([C, 3H]); the
+    /// table's gradient is accumulated by backward. An embedding of categorical inputs straight
+    /// into gate space (the decoder's structure features).
     @discardableResult
     public func forward(tokens: UnsafePointer<Int32>, embedding: Embedding, constant: UnsafePointer<Float>?,
-                        h0: UnsafePointer<Float>, h0Stride: Int, layout: TimeMajorLayout) -> UnsafeMutablePointer<Float> {
+                        h0: UnsafePointer<Float>, h0Stride: Int, layout: TimeMajorLayout,
+                        gateRows: GateRows? = nil) -> UnsafeMutablePointer<Float> {
         precondition(embedding.dim == inputSize)
+        precondition(gateRows.map { $0.table.count % (3 * hiddenSize) == 0 } ?? true, "gate rows need 3H columns")
         lastTokens = tokens
         lastEmbedding = embedding
+        lastGateRows = gateRows
         let v = embedding.count, g3 = 3 * hiddenSize
         sgemm(false, true, v, g3, inputSize, 1, embedding.weight.value, inputSize, weightIH[0].value, inputSize + constantSize,
               0, tokenTable.reserve(v * g3), g3)
@@ -127,6 +149,16 @@ public final class GRU {
                 for r in 0..<n {
                     let src = table + Int(tokens[r]) * g3, dst = gi + r * g3
                     for j in 0..<g3 { dst[j] = src[j] + bias[j] }
+                }
+                if let extra = lastGateRows {
+                    let rows = UnsafePointer(extra.table.value), k = extra.perRow
+                    for r in 0..<n {
+                        let dst = gi + r * g3
+                        for i in 0..<k {
+                            let src = rows + Int(extra.ids[r * k + i]) * g3
+                            for j in 0..<g3 { dst[j] += src[j] }
+                        }
+                    }
                 }
             } else {
                 let input: UnsafePointer<Float> = l == 0 ? x! : UnsafePointer(outputs[l - 1].pointer)
@@ -255,6 +287,16 @@ public final class GRU {
                     for j in 0..<g3 { dst[j] += src[j] }
                 }
                 sgemm(true, false, g3, isz, v, 1, dt, g3, embedding.weight.value, isz, 1, weightIH[0].grad, ldw)
+                if let extra = lastGateRows {
+                    let k = extra.perRow, grad = extra.table.grad
+                    for r in 0..<n {
+                        let src = dgi + r * g3
+                        for i in 0..<k {
+                            let dst = grad + Int(extra.ids[r * k + i]) * g3
+                            for j in 0..<g3 { dst[j] += src[j] }
+                        }
+                    }
+                }
                 sgemm(false, false, v, isz, g3, 1, dt, g3, weightIH[0].value, ldw, 1, embedding.weight.grad, isz)
             } else {
                 let input: UnsafePointer<Float> = l == 0 ? lastInput! : UnsafePointer(outputs[l - 1].pointer)

@@ -20,6 +20,9 @@ public final class StepDecoder {
     private var spareStates: [FloatBuffer]
     private var spareZGates: FloatBuffer
     private let gates = FloatBuffer(), scratch = FloatBuffer(), logits = FloatBuffer()
+    /// Each row's structure tracker, for a model with structure features (empty otherwise).
+    private var trackers: [SMILESStructureTracker] = []
+    private let featureIds = IntBuffer(StructureFeatures.perStep)
 
     /// One hypothesis per latent point: latents is [count, latent].
     public init(model: SmilesVAE, latents: [Float], count: Int) {
@@ -32,6 +35,10 @@ public final class StepDecoder {
         vocab = c.vocabSize
         g3 = 3 * c.hidden
         rows = count
+        if model.structureGates != nil {
+            precondition(model.structure != nil, "a model with structure features needs SmilesVAE.structure")
+            trackers = Array(repeating: SMILESStructureTracker(), count: count)
+        }
         tokenGates = FloatBuffer(vocab * g3)
         let e = c.decoderEmbedding
         sgemm(false, true, vocab, g3, e, 1, model.decoderEmbedding.weight.value, e, model.gru.weightIH[0].value, e + lat,
@@ -65,6 +72,10 @@ public final class StepDecoder {
             precondition(token >= 0 && token < vocab, "token id \(token) outside the vocabulary")
             let dst = gi + r * g3, zg = zGates.pointer + r * g3, tg = tokenGates.pointer + token * g3
             for j in 0..<g3 { dst[j] = zg[j] + tg[j] }
+            if let structure = model.structure, !trackers.isEmpty {
+                structure.advance(&trackers[r], by: inputs[r])
+                model.addStructureGates(of: trackers[r], to: dst, scratch: featureIds.pointer)
+            }
         }
         let gru = model.gru
         gru.cell(layer: 0, inputGates: gi, hidden: states[0].pointer, rows: rows, scratch: sc)
@@ -100,6 +111,7 @@ public final class StepDecoder {
         }
         let dz = spareZGates.reserve(max(1, n) * g3)
         for (i, p) in parents.enumerated() { (dz + i * g3).update(from: zGates.pointer + p * g3, count: g3) }
+        if !trackers.isEmpty { trackers = parents.map { trackers[$0] } }
         swap(&states, &spareStates)
         swap(&zGates, &spareZGates)
         rows = n

@@ -52,6 +52,7 @@ extension SmilesVAE {
                 (p.value + h).update(repeating: Self.deepeningGateBias, count: h)
             }
         }
+        model.structure = structure
         return model
     }
 }

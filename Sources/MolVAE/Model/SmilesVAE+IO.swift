@@ -61,6 +61,7 @@ extension SmilesVAE {
         let model: SmilesVAE
         do { model = try SmilesVAE(config: config) } catch { throw ModelFileError.badConfiguration("\(error)") }
         try file.load(into: model.parameters)
+        if config.hasStructureFeatures { model.structure = StructureFeatures(vocabulary: vocabulary) }
         return (model, vocabulary, file.metadata)
     }
 }

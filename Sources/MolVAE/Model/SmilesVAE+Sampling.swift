@@ -105,6 +105,14 @@ extension SmilesVAE {
         let syntax = UnsafeMutablePointer<SMILESSyntaxState>.allocate(capacity: syntaxMask == nil ? 0 : count)
         if let syntaxMask { for r in 0..<count { (syntax + r).initialize(to: syntaxMask.initialState) } }
         defer { syntax.deallocate() }
+        // With structure features, one structure tracker per molecule, advanced by every token.
+        let structure = structureGates == nil ? nil : self.structure
+        precondition(structureGates == nil || structure != nil, "a model with structure features needs SmilesVAE.structure")
+        let trackers = UnsafeMutablePointer<SMILESStructureTracker>.allocate(capacity: structure == nil ? 0 : count)
+        if structure != nil { trackers.initialize(repeating: SMILESStructureTracker(), count: count) }
+        defer { trackers.deallocate() }
+        let featureIds = UnsafeMutablePointer<Int32>.allocate(capacity: StructureFeatures.perStep)
+        defer { featureIds.deallocate() }
         var active = count
         var step = 0
         while active > 0 && step < maxSteps {
@@ -112,6 +120,7 @@ extension SmilesVAE {
             for a in 0..<active {
                 let dst = gi + a * g3, zg = zGates.pointer + a * g3, tg = tokenGates + Int(previous[a]) * g3
                 for j in 0..<g3 { dst[j] = zg[j] + tg[j] }
+                if structure != nil { addStructureGates(of: trackers[rowOf[a]], to: dst, scratch: featureIds) }
             }
             gru.cell(layer: 0, inputGates: gi, hidden: states[0].pointer, rows: active, scratch: scratch.pointer)
             for l in 1..<max(1, layers) {
@@ -129,6 +138,7 @@ extension SmilesVAE {
                 let token = pick(logits.pointer + a * v, classes: v, temperature: temperature, greedy: greedy, topK: topK,
                                  seed: seed, row: rowOffset + first + row, step: step)
                 if masked { syntaxMask!.advance(&syntax[row], by: token) }
+                if let structure { structure.advance(&trackers[row], by: token) }
                 if token == TokenID.eos && !group.finished[row] {
                     group.finished[row] = true
                     if stopAtEOS { continue }

@@ -56,10 +56,18 @@ extension SmilesVAE {
             } else if p.name == outputHead.weight.name {
                 copyRows(from: from, to: p, blocks: 1, source: Array(0..<outputHead.outputs))
                 splitColumns(of: p, source: source, copies: copies, rng: &rng)
+            } else if p === model.structureGates {
+                // Each row is first-layer input gates, [gate r, z, n][unit]: like a bias.
+                for c in 0..<p.shape[0] {
+                    for g in 0..<3 {
+                        for u in 0..<newHidden { p.value[(c * 3 + g) * newHidden + u] = from.value[(c * 3 + g) * oldHidden + source[u]] }
+                    }
+                }
             } else {
                 p.values = from.values
             }
         }
+        model.structure = structure
         return model
     }
 

@@ -20,7 +20,13 @@ public final class SmilesVAE {
     public let decoderEmbedding: Embedding
     public let gru: GRU
     public let outputHead: Linear
+    /// The input-gate rows of the decoder's structure features ([categories, 3H]), when the
+    /// configuration has them (`StructureFeatures`); they start at zero.
+    public let structureGates: Parameter?
     public let parameters: [Parameter]
+    /// The vocabulary's structure roles, which the structure features are computed from: set by
+    /// whoever knows the vocabulary (model loading, training) for a model that has them.
+    public var structure: StructureFeatures?
 
     // Per-batch state (sorted order unless named otherwise). Arrays keep their capacity.
     var order: [Int] = []          // sorted row -> batch row
@@ -31,6 +37,7 @@ public final class SmilesVAE {
     let encoderIds = IntBuffer()
     let decoderIds = IntBuffer()
     let targets = IntBuffer()
+    let structureIds = IntBuffer()
     let epsSorted = FloatBuffer()
     let z = FloatBuffer()
     let dz = FloatBuffer()
@@ -74,9 +81,11 @@ public final class SmilesVAE {
         gru = GRU(name: "decoder.gru", inputSize: config.decoderEmbedding, constantSize: config.latent,
                   hiddenSize: config.hidden, layers: config.layers)
         outputHead = Linear(name: "decoder.head", inputs: config.hidden, outputs: v)
+        structureGates = config.hasStructureFeatures
+            ? Parameter(name: "decoder.structure_gates", shape: [StructureFeatures.categoryCount, 3 * config.hidden]) : nil
         parameters = encoderEmbedding.parameters + convs.flatMap(\.parameters) + encoderDense.parameters
             + muHead.parameters + logvarHead.parameters + latentToHidden.parameters
-            + decoderEmbedding.parameters + gru.parameters + outputHead.parameters
+            + decoderEmbedding.parameters + gru.parameters + outputHead.parameters + (structureGates.map { [$0] } ?? [])
         initialise(seed: seed)
     }
 
@@ -90,6 +99,7 @@ public final class SmilesVAE {
         decoderEmbedding.initNormal(rng: &rng)
         gru.initDefault(rng: &rng)
         outputHead.initDefault(rng: &rng)
+        if let structureGates { structureGates.value.update(repeating: 0, count: structureGates.count) }
     }
 
     public var parameterCount: Int { parameters.scalarCount }
@@ -254,7 +264,8 @@ public final class SmilesVAE {
                 tg[r] = t < l ? batch.token(row, t) : TokenID.eos
             }
         }
-        let out = gru.forward(tokens: ids, embedding: decoderEmbedding, constant: zs, h0: h0, h0Stride: layers * h, layout: decoderLayout)
+        let out = gru.forward(tokens: ids, embedding: decoderEmbedding, constant: zs, h0: h0, h0Stride: layers * h,
+                              layout: decoderLayout, gateRows: structureGateRows(batch, rows: n))
         return (outputHead.forward(out, rows: n), tg, n)
     }
 

@@ -19,6 +19,9 @@ public struct VAEConfig: Codable, Sendable, Equatable {
     public var decoderEmbedding: Int = 64
     public var hidden: Int = 512
     public var layers: Int = 1
+    /// Whether the decoder reads structure features of the string written so far
+    /// (`StructureFeatures`); nil (absent from older model files) is false.
+    public var structureFeatures: Bool?
     /// Workspace sizing for reserveWorkspaces(): molecules per batch, tokens per molecule
     /// (without <bos>/<eos>).
     public var maxBatch: Int = 256
@@ -27,6 +30,8 @@ public struct VAEConfig: Codable, Sendable, Equatable {
     public init(vocabSize: Int) { self.vocabSize = vocabSize }
 
     public var encoderInputDim: Int { encoderEmbedding == 0 ? vocabSize : encoderEmbedding }
+
+    public var hasStructureFeatures: Bool { structureFeatures ?? false }
 
     public func validate() throws {
         func fail(_ s: String) -> VAEConfigError { VAEConfigError(reason: s) }
