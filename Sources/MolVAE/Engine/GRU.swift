@@ -59,6 +59,16 @@ public final class GRU {
             self.perRow = perRow
             self.table = table
         }
+
+        /// Adds the `table` rows named by `ids[0..<count]` to one gate row of `width` floats:
+        /// the forward step shared by teacher forcing (here) and one-step decoding (the model's).
+        public static func add(rows ids: UnsafePointer<Int32>, count: Int, of table: UnsafePointer<Float>,
+                               width: Int, to gates: UnsafeMutablePointer<Float>) {
+            for i in 0..<count {
+                let src = table + Int(ids[i]) * width
+                for j in 0..<width { gates[j] += src[j] }
+            }
+        }
     }
 
     public init(name: String = "gru", inputSize: Int, constantSize: Int = 0, hiddenSize: Int, layers: Int = 1) {
@@ -153,11 +163,7 @@ public final class GRU {
                 if let extra = lastGateRows {
                     let rows = UnsafePointer(extra.table.value), k = extra.perRow
                     for r in 0..<n {
-                        let dst = gi + r * g3
-                        for i in 0..<k {
-                            let src = rows + Int(extra.ids[r * k + i]) * g3
-                            for j in 0..<g3 { dst[j] += src[j] }
-                        }
+                        GateRows.add(rows: extra.ids + r * k, count: k, of: rows, width: g3, to: gi + r * g3)
                     }
                 }
             } else {

@@ -53,9 +53,6 @@ extension SmilesVAE {
         guard let structureGates else { return }
         let g3 = 3 * config.hidden
         StructureFeatures.write(tracker, to: ids)
-        for i in 0..<StructureFeatures.perStep {
-            let src = structureGates.value + Int(ids[i]) * g3
-            for j in 0..<g3 { gates[j] += src[j] }
-        }
+        GRU.GateRows.add(rows: ids, count: StructureFeatures.perStep, of: structureGates.value, width: g3, to: gates)
     }
 }
