@@ -7,7 +7,7 @@ struct MolVAECommand: ParsableCommand {
         commandName: "molvae",
         abstract: "Learn a latent space of drug-like molecules from SMILES; generate, score and improve molecules.",
         version: "molvae \(MolVAEVersion.current)",
-        subcommands: [PropsCommand.self, TokenizeCommand.self, VocabCommand.self, CorpusCommand.self, TrainCommand.self, SampleCommand.self,
+        subcommands: [PropsCommand.self, TokenizeCommand.self, VocabCommand.self, CorpusCommand.self, TrainCommand.self, AverageCommand.self, SampleCommand.self,
                       EncodeCommand.self, DecodeCommand.self, ReconstructCommand.self,
                       InterpolateCommand.self, NeighborsCommand.self, ScoreCommand.self, LatentMapCommand.self, OptimizeCommand.self,
                       ReportCommand.self, FCDCommand.self, BenchCommand.self, BenchmarkCommand.self]

@@ -135,6 +135,42 @@ import Testing
         #expect(try String(contentsOfFile: dir + "/s.csv", encoding: .utf8).split(separator: "\n").count == 21)
     }
 
+    @Test func averageWritesTheMeanOfARunsModelFiles() throws {
+        let dir = try TestPaths.temporaryFolder()
+        let data = dir + "/data.smi"
+        let molecules = try SMILESReader.readAll(path: TestPaths.bundledData("moses-test-10k.smi.gz")).prefix(48).map(\.smiles)
+        try molecules.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let run = ["train", "--data", data, "--threads", "1", "--samples", "4", "--batch", "16", "--out", dir + "/run",
+                   "--hidden", "8", "--latent", "4", "--dense", "8"]
+        for step in [1, 2] {
+            let trained = try molvae(run + ["--max-steps", "\(step)"] + (step > 1 ? ["--resume"] : []))
+            #expect(trained.status == 0, "\(trained.error)")
+            try FileManager.default.copyItem(atPath: dir + "/run/last.safetensors", toPath: dir + "/step-\(step).safetensors")
+        }
+        let files = [dir + "/step-1.safetensors", dir + "/step-2.safetensors"]
+        let averaged = try molvae(["average"] + files + ["--out", dir + "/averaged.safetensors"])
+        #expect(averaged.status == 0, "\(averaged.error)")
+        let a = try SafeTensors.read(from: files[0]), b = try SafeTensors.read(from: files[1])
+        let mean = try SafeTensors.read(from: dir + "/averaged.safetensors")
+        let name = "decoder.head.weight"
+        #expect(a.tensors[name]!.values != b.tensors[name]!.values)
+        for (i, value) in mean.tensors[name]!.values.enumerated() {
+            #expect(abs(value - (a.tensors[name]!.values[i] + b.tensors[name]!.values[i]) / 2) < 1e-7)
+        }
+        #expect(mean.metadata[ModelAverage.metadataKey]?.contains("\"step\":\"2\"") == true)
+        let sampled = try molvae(["sample", "--model", dir + "/averaged.safetensors", "--n", "5", "--threads", "1", "--out", dir + "/s.csv"])
+        #expect(sampled.status == 0, "\(sampled.error)")
+
+        let one = try molvae(["average", files[0], "--out", dir + "/one.safetensors"])
+        #expect(one.status != 0 && one.error.contains("at least two model files"), "\(one.error)")
+        let overwrite = try molvae(["average"] + files + ["--out", files[1]])
+        #expect(overwrite.status != 0, "\(overwrite.error)")
+        #expect(try SafeTensors.read(from: files[1]).tensors[name]!.values == b.tensors[name]!.values)
+        let checkpoint = try molvae(["average", files[0], dir + "/run/checkpoint.safetensors", "--out", dir + "/c.safetensors"])
+        #expect(checkpoint.status != 0 && checkpoint.error.contains("is a training checkpoint"), "\(checkpoint.error)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/c.safetensors"))
+    }
+
     @Test func threadsHelpStatesOneDefault() throws {
         for command in ["report", "fcd"] {
             let help = try molvae([command, "--help"]).output.replacingOccurrences(of: "\n", with: " ")
