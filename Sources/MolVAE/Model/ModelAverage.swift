@@ -84,19 +84,18 @@ public struct ModelAverage {
     }
 
     private static func check(_ file: LoadedModel, against reference: LoadedModel, path: String, firstPath: String) throws {
-        let first = (firstPath as NSString).lastPathComponent
         guard file.model.config == reference.model.config else {
-            throw Mismatch(path: path, reason: "its model configuration differs from \(first)'s; only one model's files can be averaged")
+            throw Mismatch(path: path, reason: "its model configuration differs from that of \(firstPath); only one model's files can be averaged")
         }
         guard file.vocabulary == reference.vocabulary else {
-            throw Mismatch(path: path, reason: "its vocabulary differs from \(first)'s")
+            throw Mismatch(path: path, reason: "its vocabulary differs from that of \(firstPath)")
         }
         guard file.standardisation == reference.standardisation else {
-            throw Mismatch(path: path, reason: "its property head differs from \(first)'s (or one of them has none)")
+            throw Mismatch(path: path, reason: "its property head differs from that of \(firstPath) (or one of them has none)")
         }
         let key = DataPreparationRecord.metadataKey
         guard file.metadata[key] == reference.metadata[key] else {
-            throw Mismatch(path: path, reason: "it was trained on other data than \(first) (its \(key) record differs)")
+            throw Mismatch(path: path, reason: "it was trained on other data than \(firstPath) (its \(key) record differs)")
         }
     }
 
