@@ -65,12 +65,11 @@ struct DecodingOptions: ParsableArguments {
         if valenceMask && !syntaxMask { throw ValidationError("--valence-mask needs the syntax mask: drop --no-syntax-mask") }
     }
 
+    /// The switches as the library takes them.
+    var masks: DecodingMasks { DecodingMasks(syntax: syntaxMask, valence: valenceMask, canonicalForm: canonicalForm) }
+
     /// Sets the mask switches of `decoder` (whose canonical form starts from what its model was trained on).
-    func apply(to decoder: LatentDecoder) {
-        decoder.syntaxMask = syntaxMask
-        decoder.valenceMask = valenceMask
-        decoder.canonicalForm = decoder.canonicalForm && canonicalForm
-    }
+    func apply(to decoder: LatentDecoder) { masks.apply(to: decoder) }
 
     /// For summary lines: which masks decode `trained`.
     func summary(for trained: TrainedModel) -> String {

@@ -61,10 +61,8 @@ struct InterpolateCommand: ParsableCommand {
     func run() throws {
         let trained = try options.load()
         let started = Date()
-        var interpolator = Interpolator(steps: steps, method: InterpolationMethod(rawValue: method)!, strategy: .tries(tries),
-                                        seed: options.seed, syntaxMask: decoding.syntaxMask)
-        interpolator.valenceMask = decoding.valenceMask
-        interpolator.canonicalForm = decoding.canonicalForm
+        let interpolator = Interpolator(steps: steps, method: InterpolationMethod(rawValue: method)!, strategy: .tries(tries),
+                                        seed: options.seed, masks: decoding.masks)
         let path = try interpolator.run(trained, from: from, to: to, fromRole: "--from", toRole: "--to")
         let sink = try CSVSink(path: options.out)
         try sink.write(path.csv)

@@ -55,9 +55,7 @@ struct NeighborsCommand: ParsableCommand {
         let trained = try options.load()
         let started = Date()
         let limit = tries ?? 100 * n
-        var search = NeighborSearch(radius: radius, count: n, maxPoints: limit, seed: options.seed, syntaxMask: decoding.syntaxMask)
-        search.valenceMask = decoding.valenceMask
-        search.canonicalForm = decoding.canonicalForm
+        let search = NeighborSearch(radius: radius, count: n, maxPoints: limit, seed: options.seed, masks: decoding.masks)
         let result = try search.run(trained, around: around, role: "--around")
         let sink = try CSVSink(path: options.out)
         try sink.write(result.csv)

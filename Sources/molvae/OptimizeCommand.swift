@@ -179,9 +179,7 @@ struct OptimizeCommand: ParsableCommand {
         s.gpPoints = gpPoints
         s.radius = radius
         s.pathPoints = pathPoints
-        s.syntaxMask = decoding.syntaxMask
-        s.valenceMask = decoding.valenceMask
-        s.canonicalForm = decoding.canonicalForm
+        s.masks = decoding.masks
         return s
     }
 

@@ -6,21 +6,16 @@ public struct Interpolator {
     /// How each point becomes a molecule (`molvae interpolate` uses `.tries(K)`).
     public var strategy: DecodingStrategy
     public var seed: UInt64
-    /// Whether decoding applies the SMILES syntax mask (`LatentDecoder.syntaxMask`).
-    public var syntaxMask: Bool
-    /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
-    public var valenceMask = false
-    /// Whether the syntax mask keeps RDKit's canonical form, for a model trained on canonicalised
-    /// molecules (`LatentDecoder.canonicalForm`).
-    public var canonicalForm = true
+    /// The rules decoding applies (syntax mask, valence, canonical form).
+    public var masks: DecodingMasks
 
-    public init(steps: Int, method: InterpolationMethod, strategy: DecodingStrategy, seed: UInt64 = 0, syntaxMask: Bool = true) {
+    public init(steps: Int, method: InterpolationMethod, strategy: DecodingStrategy, seed: UInt64 = 0, masks: DecodingMasks = DecodingMasks()) {
         precondition(steps >= 2, "an interpolation needs at least its two endpoints")
         self.steps = steps
         self.method = method
         self.strategy = strategy
         self.seed = seed
-        self.syntaxMask = syntaxMask
+        self.masks = masks
     }
 
     /// Throws naming `fromRole`/`toRole` (e.g. "--from") when an endpoint cannot be encoded.
@@ -30,9 +25,8 @@ public struct Interpolator {
         let a = try UnencodableMoleculeError.encode(from, role: fromRole, with: encoder)
         let b = try UnencodableMoleculeError.encode(to, role: toRole, with: encoder)
         let points = LatentPath.points(from: a.encoded.latent.mu, to: b.encoded.latent.mu, steps: steps, method: method)
-        let decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
-        decoder.valenceMask = valenceMask
-        decoder.canonicalForm = decoder.canonicalForm && canonicalForm
+        let decoder = LatentDecoder(trained)
+        masks.apply(to: decoder)
         let decoded = decoder.decode(latents: points.flatMap(\.z), count: points.count, strategy: strategy, seed: seed)
         return Interpolation(from: a.profile, fromSMILES: from, to: b.profile, toSMILES: to, method: method,
                              points: points, decoded: decoded.map(\.smiles))

@@ -12,22 +12,17 @@ public struct NeighborSearch {
     public var seed: UInt64
     /// Points decoded per decoder call.
     public var batchSize: Int
-    /// Whether decoding applies the SMILES syntax mask (`LatentDecoder.syntaxMask`).
-    public var syntaxMask: Bool
-    /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
-    public var valenceMask = false
-    /// Whether the syntax mask keeps RDKit's canonical form, for a model trained on canonicalised
-    /// molecules (`LatentDecoder.canonicalForm`).
-    public var canonicalForm = true
+    /// The rules decoding applies (syntax mask, valence, canonical form).
+    public var masks: DecodingMasks
 
-    public init(radius: Double, count: Int, maxPoints: Int, seed: UInt64 = 0, batchSize: Int = 128, syntaxMask: Bool = true) {
+    public init(radius: Double, count: Int, maxPoints: Int, seed: UInt64 = 0, batchSize: Int = 128, masks: DecodingMasks = DecodingMasks()) {
         precondition(radius.isFinite && radius >= 0 && count >= 1 && maxPoints >= 1 && batchSize >= 1)
         self.radius = radius
         self.count = count
         self.maxPoints = maxPoints
         self.seed = seed
         self.batchSize = batchSize
-        self.syntaxMask = syntaxMask
+        self.masks = masks
     }
 
     public struct Neighbor: Sendable {
@@ -58,9 +53,8 @@ public struct NeighborSearch {
     /// Throws naming `role` (e.g. "--around") when the start cannot be encoded.
     public func run(_ trained: TrainedModel, around smiles: String, role: String = "start") throws(UnencodableMoleculeError) -> Result {
         let encoder = LatentEncoder(trained)
-        let decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
-        decoder.valenceMask = valenceMask
-        decoder.canonicalForm = decoder.canonicalForm && canonicalForm
+        let decoder = LatentDecoder(trained)
+        masks.apply(to: decoder)
         let start = try UnencodableMoleculeError.encode(smiles, role: role, with: encoder)
         let mu = start.encoded.latent.mu
         var found: [(smiles: String, index: Int)] = []

@@ -26,9 +26,8 @@ public final class LatentOptimizer {
         self.settings = settings
         self.references = references
         self.strategy = strategy
-        decoder = LatentDecoder(model, syntaxMask: settings.syntaxMask)
-        decoder.valenceMask = settings.valenceMask
-        decoder.canonicalForm = decoder.canonicalForm && settings.canonicalForm
+        decoder = LatentDecoder(model)
+        settings.masks.apply(to: decoder)
         switch settings.method {
         case .gradient:
             guard model.propertyHead != nil, let standardisation = model.standardisation else {

@@ -24,13 +24,8 @@ public struct SearchSettings: Sendable {
     /// How many points to decode per oracle batch at most (bounds memory; results do not depend
     /// on it: a point's decoding depends only on the point and its call number).
     public var decodeBatch = 256
-    /// Whether decoding applies the SMILES syntax mask (`LatentDecoder.syntaxMask`).
-    public var syntaxMask = true
-    /// Whether the syntax mask also checks valence (`LatentDecoder.valenceMask`).
-    public var valenceMask = false
-    /// Whether the syntax mask keeps RDKit's canonical form, for a model trained on canonicalised
-    /// molecules (`LatentDecoder.canonicalForm`).
-    public var canonicalForm = true
+    /// The rules decoding applies (syntax mask, valence, canonical form).
+    public var masks = DecodingMasks()
 
     /// Gradient ascent: latent distance moved per iteration along the normalised gradient.
     public var stepSize = 0.25
