@@ -124,4 +124,21 @@ import MolVAETestSupport
         let beam = sampler.decoder.decode(latents: z, count: count, strategy: .beam(width: 4))
         #expect(outOfForm(beam.map(\.raw)).isEmpty)
     }
+
+    /// `DecodingMasks.apply(to:)` sets the three switches, and never turns the canonical form on for
+    /// a decoder whose model was not trained on canonical SMILES (the tiny model was not).
+    @Test func decodingMasksSetTheDecoderSwitches() throws {
+        let tiny = try TinyModel.load()
+        #expect(!tiny.wasTrainedOnCanonicalSMILES)
+        let decoder = LatentDecoder(tiny)
+        DecodingMasks(syntax: false, valence: false, canonicalForm: true).apply(to: decoder)
+        #expect(!decoder.syntaxMask && !decoder.valenceMask && !decoder.canonicalForm)
+        DecodingMasks(syntax: true, valence: true).apply(to: decoder)
+        #expect(decoder.syntaxMask && decoder.valenceMask && !decoder.canonicalForm)
+        decoder.canonicalForm = true    // as for a model trained on canonical SMILES
+        DecodingMasks().apply(to: decoder)
+        #expect(decoder.syntaxMask && !decoder.valenceMask && decoder.canonicalForm)
+        DecodingMasks(canonicalForm: false).apply(to: decoder)
+        #expect(!decoder.canonicalForm)
+    }
 }
