@@ -100,8 +100,7 @@ public struct ModelAverage {
     }
 
     private static func trainingStep(in metadata: [String: String]) -> Int? {
-        struct Step: Decodable { let step: Int }
-        guard let text = metadata["molvae.training_state"] else { return nil }
-        return (try? JSONDecoder().decode(Step.self, from: Data(text.utf8)))?.step
+        guard let text = metadata[TrainingState.metadataKey] else { return nil }
+        return (try? JSONDecoder().decode(TrainingState.self, from: Data(text.utf8)))?.step
     }
 }

@@ -402,7 +402,7 @@ public final class Trainer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var meta = modelMetadata
-        meta["molvae.training_state"] = String(decoding: try encoder.encode(state), as: UTF8.self)
+        meta[TrainingState.metadataKey] = String(decoding: try encoder.encode(state), as: UTF8.self)
         meta["molvae.version"] = MolVAEVersion.current
         try model.save(to: path, vocabulary: vocabulary.tokens, propertyHead: propertyHead, standardisation: standardisation, metadata: meta)
     }

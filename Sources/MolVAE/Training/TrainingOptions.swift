@@ -56,6 +56,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
 /// Where a run stands: enough, with the parameters and Adam moments, to continue exactly.
 public struct TrainingState: Codable, Sendable, Equatable {
+    /// Metadata key of the state in the model files `train` writes.
+    public static let metadataKey = "molvae.training_state"
     public var step = 0
     public var epoch = 0
     public var batchInEpoch = 0
