@@ -68,8 +68,7 @@ struct DecodeCommand: ParsableCommand {
         let trained = try options.load()
         let rows = try LatentTableReader(path: latents, dimension: trained.model.config.latent).readAll()
         guard !rows.isEmpty else { throw CommandFailure("\(latents): no latent rows after the header") }
-        let decoder = LatentDecoder(trained, syntaxMask: decoding.syntaxMask)
-        decoding.apply(to: decoder)
+        let decoder = LatentDecoder(trained, masks: decoding.masks)
         let strategy = self.strategy
         let progress = ProgressLine()
         let sink = try CSVSink(path: options.out)

@@ -68,9 +68,6 @@ struct DecodingOptions: ParsableArguments {
     /// The switches as the library takes them.
     var masks: DecodingMasks { DecodingMasks(syntax: syntaxMask, valence: valenceMask, canonicalForm: canonicalForm) }
 
-    /// Sets the mask switches of `decoder` (whose canonical form starts from what its model was trained on).
-    func apply(to decoder: LatentDecoder) { masks.apply(to: decoder) }
-
     /// For summary lines: which masks decode `trained`.
     func summary(for trained: TrainedModel) -> String {
         guard syntaxMask else { return "syntax mask off" }

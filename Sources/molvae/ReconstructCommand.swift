@@ -60,8 +60,7 @@ struct ReconstructCommand: ParsableCommand {
     func run() throws {
         let trained = try options.load()
         let encoder = LatentEncoder(trained)
-        let decoder = LatentDecoder(trained, syntaxMask: decoding.syntaxMask)
-        decoding.apply(to: decoder)
+        let decoder = LatentDecoder(trained, masks: decoding.masks)
         let method = ReconstructionProtocol(encodes: encodes, decodes: decodes, beamWidth: beam, seed: options.seed)
         var totals = ReconstructionSummary(protocol: method)
         let sink = try CSVSink(path: options.out)

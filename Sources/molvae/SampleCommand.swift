@@ -92,9 +92,8 @@ struct SampleCommand: ParsableCommand {
             return set.canonical
         }
         let sampler = PriorSampler(trained, temperature: temperature, topK: topK, greedy: greedy, seed: options.seed,
-                                   syntaxMask: decoding.syntaxMask)
+                                   masks: decoding.masks)
         sampler.group = group
-        decoding.apply(to: sampler.decoder)
         let goal: SamplingGoal = uniqueValid.map { .distinctValid($0, maxSamples: maxTries ?? 10 * $0) } ?? .samples(n ?? 1000)
         // Opened (and at the end committed) collectively: a bad --out is one error on every rank.
         let sink = try group.collectively { group.isRoot ? try CSVSink(path: options.out) : nil }

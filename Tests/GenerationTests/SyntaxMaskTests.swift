@@ -12,7 +12,7 @@ import MolVAETestSupport
         let tiny = try TinyModel.load()
         var masked: [GeneratedSample] = [], raw: [GeneratedSample] = []
         try PriorSampler(tiny, temperature: 1.5, seed: 8).run(goal: .samples(300), batchSize: 100) { masked.append($0) }
-        try PriorSampler(tiny, temperature: 1.5, seed: 8, syntaxMask: false).run(goal: .samples(300), batchSize: 300) { raw.append($0) }
+        try PriorSampler(tiny, temperature: 1.5, seed: 8, masks: DecodingMasks(syntax: false)).run(goal: .samples(300), batchSize: 300) { raw.append($0) }
         let rawSyntax = raw.filter { !$0.isValid && failsRDKitSyntax($0.raw) }.count
         let maskedSyntax = masked.filter { !$0.isValid && failsRDKitSyntax($0.raw) }
         #expect(rawSyntax > 10, "the control needs raw syntax failures (\(rawSyntax))")
@@ -34,7 +34,7 @@ import MolVAETestSupport
         let mus = encoded.flatMap(\.latent.mu)
         for strategy in [DecodingStrategy.greedy, .beam(width: 3)] {
             let masked = LatentDecoder(tiny).decode(latents: mus, count: encoded.count, strategy: strategy)
-            let raw = LatentDecoder(tiny, syntaxMask: false).decode(latents: mus, count: encoded.count, strategy: strategy)
+            let raw = LatentDecoder(tiny, masks: DecodingMasks(syntax: false)).decode(latents: mus, count: encoded.count, strategy: strategy)
             let back = zip(masked, encoded).filter { $0.canonical == $1.molecule.canonical }.count
             #expect(back >= 10, "\(strategy.name): \(back) of \(encoded.count) came back")
             #expect(masked[0].canonical == TinyModel.molecules[0], "\(strategy.name): the first molecule")
@@ -69,7 +69,7 @@ import MolVAETestSupport
     @Test func switchedOffIsTheRawModel() throws {
         let tiny = try TinyModel.load()
         let (z, count) = try testLatents(tiny, prior: 12)
-        let decoder = LatentDecoder(tiny, syntaxMask: false)
+        let decoder = LatentDecoder(tiny, masks: DecodingMasks(syntax: false))
         #expect(decoder.activeSyntaxMask == nil)
         let decoded = decoder.decodings(latents: z, count: count, tries: 1, temperature: 1.4, topK: nil, seed: 6)
         let direct = tiny.model.sample(latents: z, count: count, maxSteps: decoder.maxSteps, temperature: 1.4, seed: 6)
@@ -83,7 +83,7 @@ import MolVAETestSupport
     @Test func canonicalFormFollowsWhatTheModelWasTrainedOn() throws {
         let tiny = try TinyModel.load()
         #expect(!tiny.wasTrainedOnCanonicalSMILES)
-        #expect(!LatentDecoder(tiny).canonicalForm)
+        #expect(!LatentDecoder(tiny).learnedCanonicalForm)
         func recorded(canonicalized: Bool) -> TrainedModel {
             var record = DataPreparationRecord(path: "train.smi")
             record.canonicalized = canonicalized
@@ -92,9 +92,9 @@ import MolVAETestSupport
                                 standardisation: nil, metadata: metadata)
         }
         #expect(recorded(canonicalized: true).wasTrainedOnCanonicalSMILES)
-        #expect(LatentDecoder(recorded(canonicalized: true)).canonicalForm)
+        #expect(LatentDecoder(recorded(canonicalized: true)).learnedCanonicalForm)
         #expect(!recorded(canonicalized: false).wasTrainedOnCanonicalSMILES)
-        #expect(!LatentDecoder(recorded(canonicalized: false)).canonicalForm)
+        #expect(!LatentDecoder(recorded(canonicalized: false)).learnedCanonicalForm)
     }
 
     /// Hot samples and beam decodings under the form rules all follow the form; without the rules
@@ -114,7 +114,7 @@ import MolVAETestSupport
         }
         var inForm: [GeneratedSample] = [], plain: [GeneratedSample] = []
         let sampler = PriorSampler(tiny, temperature: 1.5, seed: 8)
-        sampler.decoder.canonicalForm = true
+        sampler.decoder.learnedCanonicalForm = true
         try sampler.run(goal: .samples(300), batchSize: 100) { inForm.append($0) }
         try PriorSampler(tiny, temperature: 1.5, seed: 8).run(goal: .samples(300), batchSize: 100) { plain.append($0) }
         #expect(outOfForm(inForm.map(\.raw)).isEmpty, "\(outOfForm(inForm.map(\.raw)).prefix(3))")
@@ -125,20 +125,24 @@ import MolVAETestSupport
         #expect(outOfForm(beam.map(\.raw)).isEmpty)
     }
 
-    /// `DecodingMasks.apply(to:)` sets the three switches, and never turns the canonical form on for
-    /// a decoder whose model was not trained on canonical SMILES (the tiny model was not).
-    @Test func decodingMasksSetTheDecoderSwitches() throws {
+    /// The mask a decoder hands its loops follows `masks`: none with the syntax mask off, the
+    /// valence counts when asked, and the canonical form only for a model that learned it (the tiny
+    /// model did not; setting `learnedCanonicalForm` stands for one that did). The cached mask is
+    /// rebuilt when the rules change.
+    @Test func theActiveMaskFollowsTheDecodingMasks() throws {
         let tiny = try TinyModel.load()
         #expect(!tiny.wasTrainedOnCanonicalSMILES)
-        let decoder = LatentDecoder(tiny)
-        DecodingMasks(syntax: false, valence: false, canonicalForm: true).apply(to: decoder)
-        #expect(!decoder.syntaxMask && !decoder.valenceMask && !decoder.canonicalForm)
-        DecodingMasks(syntax: true, valence: true).apply(to: decoder)
-        #expect(decoder.syntaxMask && decoder.valenceMask && !decoder.canonicalForm)
-        decoder.canonicalForm = true    // as for a model trained on canonical SMILES
-        DecodingMasks().apply(to: decoder)
-        #expect(decoder.syntaxMask && !decoder.valenceMask && decoder.canonicalForm)
-        DecodingMasks(canonicalForm: false).apply(to: decoder)
-        #expect(!decoder.canonicalForm)
+        let decoder = LatentDecoder(tiny, masks: DecodingMasks(syntax: false, valence: false, canonicalForm: true))
+        #expect(decoder.activeSyntaxMask == nil)
+        decoder.masks = DecodingMasks(syntax: true, valence: true)
+        var mask = try #require(decoder.activeSyntaxMask)
+        #expect(mask.checksValence && !mask.followsCanonicalForm)
+        #expect(decoder.rulesInEffect == DecodingMasks(syntax: true, valence: true, canonicalForm: false))
+        decoder.learnedCanonicalForm = true
+        decoder.masks = DecodingMasks()
+        mask = try #require(decoder.activeSyntaxMask)
+        #expect(!mask.checksValence && mask.followsCanonicalForm)
+        decoder.masks.canonicalForm = false
+        #expect(try #require(decoder.activeSyntaxMask).followsCanonicalForm == false)
     }
 }

@@ -25,8 +25,7 @@ public struct Interpolator {
         let a = try UnencodableMoleculeError.encode(from, role: fromRole, with: encoder)
         let b = try UnencodableMoleculeError.encode(to, role: toRole, with: encoder)
         let points = LatentPath.points(from: a.encoded.latent.mu, to: b.encoded.latent.mu, steps: steps, method: method)
-        let decoder = LatentDecoder(trained)
-        masks.apply(to: decoder)
+        let decoder = LatentDecoder(trained, masks: masks)
         let decoded = decoder.decode(latents: points.flatMap(\.z), count: points.count, strategy: strategy, seed: seed)
         return Interpolation(from: a.profile, fromSMILES: from, to: b.profile, toSMILES: to, method: method,
                              points: points, decoded: decoded.map(\.smiles))

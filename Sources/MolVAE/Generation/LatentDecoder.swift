@@ -6,10 +6,11 @@
 /// result of a point depends only on the point, its index and the strategy: not on the chunk
 /// size, the batch it came in, or the thread count.
 ///
-/// The syntax mask (`syntaxMask`, on by default) keeps every decoding parsable by RDKit: at each
-/// step the tokens that would make a syntax error are excluded (see `SMILESSyntaxState`), and for
-/// a model trained on canonicalised molecules those that break RDKit's canonical form
-/// (`canonicalForm`). Off, the decodings are the raw model's output.
+/// `masks` says which rules apply before each token. The syntax mask (on by default) keeps every
+/// decoding parsable by RDKit: at each step the tokens that would make a syntax error are
+/// excluded (see `SMILESSyntaxState`), and for a model trained on canonicalised molecules
+/// (`learnedCanonicalForm`) those that break RDKit's canonical form. Off, the decodings are the
+/// raw model's output.
 public final class LatentDecoder {
     public let model: SmilesVAE
     public let vocabulary: Vocabulary
@@ -17,40 +18,47 @@ public final class LatentDecoder {
     public var chunkSize: Int
     /// Tokens generated at most per molecule, <eos> included.
     public var maxSteps: Int
-    /// Whether every decoding path applies the SMILES syntax mask (the one switch for it).
-    public var syntaxMask: Bool
-    /// Whether the syntax mask also keeps every atom within its valence (`SMILESSyntaxState+Valence`);
-    /// only with `syntaxMask`.
-    public var valenceMask = false
-    /// Whether the syntax mask also keeps every decoding in the form of RDKit's canonical SMILES
-    /// (`SMILESSyntaxState+CanonicalForm`); only with `syntaxMask`. Set from a `TrainedModel`:
-    /// on when its training data were canonicalised (the form of every string it learned from).
-    public var canonicalForm = false
-    /// The last mask built and the switches it was built for: decoding calls (an optimiser makes
+    /// The rules applied before each token; the canonical form only where the model learned it.
+    public var masks: DecodingMasks
+    /// Whether the model learned from RDKit's canonical SMILES (set from a `TrainedModel`'s
+    /// data-preparation record): only then does `masks.canonicalForm` take effect, since a model
+    /// trained on strings as written has seen other forms.
+    public var learnedCanonicalForm: Bool
+    /// The last mask built and the rules it was built for: decoding calls (an optimiser makes
     /// thousands) reuse it instead of classing the vocabulary again.
-    private var builtMask: (valence: Bool, canonicalForm: Bool, mask: SMILESSyntaxMask?)?
+    private var builtMask: (rules: DecodingMasks, mask: SMILESSyntaxMask?)?
 
-    public init(model: SmilesVAE, vocabulary: Vocabulary, chunkSize: Int = 512, syntaxMask: Bool = true) {
+    public init(model: SmilesVAE, vocabulary: Vocabulary, chunkSize: Int = 512, masks: DecodingMasks = DecodingMasks(),
+                learnedCanonicalForm: Bool = false) {
         precondition(vocabulary.count == model.config.vocabSize, "the vocabulary does not belong to this model")
         self.model = model
         self.vocabulary = vocabulary
         self.chunkSize = max(1, chunkSize)
         maxSteps = model.config.maxTokens + 1
-        self.syntaxMask = syntaxMask
+        self.masks = masks
+        self.learnedCanonicalForm = learnedCanonicalForm
     }
 
-    public convenience init(_ trained: TrainedModel, chunkSize: Int = 512, syntaxMask: Bool = true) {
-        self.init(model: trained.model, vocabulary: trained.vocabulary, chunkSize: chunkSize, syntaxMask: syntaxMask)
-        canonicalForm = trained.wasTrainedOnCanonicalSMILES
+    public convenience init(_ trained: TrainedModel, chunkSize: Int = 512, masks: DecodingMasks = DecodingMasks()) {
+        self.init(model: trained.model, vocabulary: trained.vocabulary, chunkSize: chunkSize, masks: masks,
+                  learnedCanonicalForm: trained.wasTrainedOnCanonicalSMILES)
     }
 
-    /// The mask the decoding loops get: the vocabulary's when the switch is on (nil for a
+    /// The rules in effect: `masks`, with the canonical form dropped for a model that did not learn it.
+    public var rulesInEffect: DecodingMasks {
+        var rules = masks
+        rules.canonicalForm = masks.canonicalForm && learnedCanonicalForm
+        return rules
+    }
+
+    /// The mask the decoding loops get: the vocabulary's when the syntax mask is on (nil for a
     /// vocabulary without atoms), else nil.
     public var activeSyntaxMask: SMILESSyntaxMask? {
-        guard syntaxMask else { return nil }
-        if let built = builtMask, built.valence == valenceMask, built.canonicalForm == canonicalForm { return built.mask }
-        let mask = SMILESSyntaxMask(vocabulary: vocabulary, checksValence: valenceMask, followsCanonicalForm: canonicalForm)
-        builtMask = (valenceMask, canonicalForm, mask)
+        let rules = rulesInEffect
+        guard rules.syntax else { return nil }
+        if let built = builtMask, built.rules == rules { return built.mask }
+        let mask = SMILESSyntaxMask(vocabulary: vocabulary, checksValence: rules.valence, followsCanonicalForm: rules.canonicalForm)
+        builtMask = (rules, mask)
         return mask
     }
 

@@ -53,8 +53,7 @@ public struct NeighborSearch {
     /// Throws naming `role` (e.g. "--around") when the start cannot be encoded.
     public func run(_ trained: TrainedModel, around smiles: String, role: String = "start") throws(UnencodableMoleculeError) -> Result {
         let encoder = LatentEncoder(trained)
-        let decoder = LatentDecoder(trained)
-        masks.apply(to: decoder)
+        let decoder = LatentDecoder(trained, masks: masks)
         let start = try UnencodableMoleculeError.encode(smiles, role: role, with: encoder)
         let mu = start.encoded.latent.mu
         var found: [(smiles: String, index: Int)] = []

@@ -15,7 +15,7 @@ public struct GeneratedSample: Sendable, Equatable {
 /// Sample i draws its latent point from the counter stream named by i and decodes from the
 /// decoder stream named by i, so for a seed the i-th molecule is the same whatever the batch
 /// size or thread count (and a run's first batch equals `SmilesVAE.sampleFromPrior` given the same
-/// syntax mask). The syntax mask is on by default (`syntaxMask: false` gives the raw model).
+/// syntax mask). The syntax mask is on by default (`DecodingMasks(syntax: false)` gives the raw model).
 public final class PriorSampler {
     public let decoder: LatentDecoder
     public var temperature: Float
@@ -27,8 +27,8 @@ public final class PriorSampler {
     public var group: ProcessGroup = .single
 
     public init(_ trained: TrainedModel, temperature: Float = 1, topK: Int? = nil, greedy: Bool = false, seed: UInt64 = 0,
-                syntaxMask: Bool = true) {
-        decoder = LatentDecoder(trained, syntaxMask: syntaxMask)
+                masks: DecodingMasks = DecodingMasks()) {
+        decoder = LatentDecoder(trained, masks: masks)
         self.temperature = temperature
         self.topK = topK
         self.greedy = greedy

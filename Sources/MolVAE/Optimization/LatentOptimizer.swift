@@ -26,8 +26,7 @@ public final class LatentOptimizer {
         self.settings = settings
         self.references = references
         self.strategy = strategy
-        decoder = LatentDecoder(model)
-        settings.masks.apply(to: decoder)
+        decoder = LatentDecoder(model, masks: settings.masks)
         switch settings.method {
         case .gradient:
             guard model.propertyHead != nil, let standardisation = model.standardisation else {
