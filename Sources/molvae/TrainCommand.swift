@@ -418,8 +418,9 @@ struct TrainCommand: ParsableCommand {
         let options = try trainingOptions(resuming: checkpoint?.options, batch: batch, seed: seed, validFraction: validFraction,
                                           maxLength: maxLength, trainingMolecules: train.count)
         let config = modelConfig(vocabularySize: vocabulary.count, batch: batch, maxLength: maxLength)
-        let model = try checkpoint?.model ?? inputs.initial?.model ?? SmilesVAE(config: config, seed: seed)
-        if model.config.hasStructureFeatures && model.structure == nil { model.structure = StructureFeatures(vocabulary: vocabulary.tokens) }
+        let model = try checkpoint?.model ?? inputs.initial?.model
+            ?? SmilesVAE(config: config, seed: seed,
+                         structure: config.hasStructureFeatures ? StructureFeatures(vocabulary: vocabulary.tokens) : nil)
         if let checkpoint {
             let ignored = ignoredSizes(keeping: checkpoint.model.config)
             if !ignored.isEmpty {

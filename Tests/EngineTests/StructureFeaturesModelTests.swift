@@ -18,6 +18,23 @@ import Testing
         return model
     }
 
+    /// The roles come with the configuration that needs them: a model with features cannot be
+    /// built without its vocabulary's roles, nor one without features with them, nor with roles
+    /// for another vocabulary size.
+    @Test func rolesComeExactlyWithTheFeatures() throws {
+        var withFeatures = ModelTests.tinyConfig()
+        withFeatures.structureFeatures = true
+        let roles = StructureFeatures(vocabulary: Self.vocabulary)
+        #expect(throws: VAEConfigError.self) { try SmilesVAE(config: withFeatures) }
+        #expect(throws: VAEConfigError.self) { try SmilesVAE(config: ModelTests.tinyConfig(), structure: roles) }
+        #expect(throws: VAEConfigError.self) {
+            try SmilesVAE(config: withFeatures, structure: StructureFeatures(vocabulary: Array(Self.vocabulary.dropLast())))
+        }
+        let model = try SmilesVAE(config: withFeatures, structure: roles)
+        #expect(model.structure?.roles == roles.roles && model.structureGates != nil)
+        #expect(try SmilesVAE(config: ModelTests.tinyConfig()).structure == nil)
+    }
+
     @Test func gateRowsHaveTheirGradient() throws {
         let model = try Self.model(seed: 5)
         func loss() -> Double { model.forward(Self.batch, epsilon: .given(Self.epsilon)).recon }

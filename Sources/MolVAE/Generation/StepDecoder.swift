@@ -35,8 +35,7 @@ public final class StepDecoder {
         vocab = c.vocabSize
         g3 = 3 * c.hidden
         rows = count
-        if model.structureGates != nil {
-            precondition(model.structure != nil, "a model with structure features needs SmilesVAE.structure")
+        if model.structure != nil {
             trackers = Array(repeating: SMILESStructureTracker(), count: count)
         }
         tokenGates = FloatBuffer(vocab * g3)

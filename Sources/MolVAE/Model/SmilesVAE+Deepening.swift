@@ -23,7 +23,7 @@ extension SmilesVAE {
     public func deepened() throws -> SmilesVAE {
         var deeper = config
         deeper.layers += 1
-        let model = try SmilesVAE(config: deeper)
+        let model = try SmilesVAE(config: deeper, structure: structure)
         let h = config.hidden, top = config.layers
         let gate = 1 / (1 + exp(-Self.deepeningGateBias))
         let headScale = 1 / ((1 - gate) * Self.deepeningInputScale)
@@ -52,7 +52,6 @@ extension SmilesVAE {
                 (p.value + h).update(repeating: Self.deepeningGateBias, count: h)
             }
         }
-        model.structure = structure
         return model
     }
 }

@@ -59,9 +59,9 @@ extension SmilesVAE {
             throw ModelFileError.badConfiguration("vocabulary has \(vocabulary.count) tokens, config says \(config.vocabSize)")
         }
         let model: SmilesVAE
-        do { model = try SmilesVAE(config: config) } catch { throw ModelFileError.badConfiguration("\(error)") }
+        let structure = config.hasStructureFeatures ? StructureFeatures(vocabulary: vocabulary) : nil
+        do { model = try SmilesVAE(config: config, structure: structure) } catch { throw ModelFileError.badConfiguration("\(error)") }
         try file.load(into: model.parameters)
-        if config.hasStructureFeatures { model.structure = StructureFeatures(vocabulary: vocabulary) }
         return (model, vocabulary, file.metadata)
     }
 }

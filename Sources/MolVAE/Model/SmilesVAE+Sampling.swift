@@ -106,8 +106,8 @@ extension SmilesVAE {
         if let syntaxMask { for r in 0..<count { (syntax + r).initialize(to: syntaxMask.initialState) } }
         defer { syntax.deallocate() }
         // With structure features, one structure tracker per molecule, advanced by every token.
-        let structure = structureGates == nil ? nil : self.structure
-        precondition(structureGates == nil || structure != nil, "a model with structure features needs SmilesVAE.structure")
+        // (The roles are there exactly when the gates are: SmilesVAE.init.)
+        let structure = self.structure
         let trackers = UnsafeMutablePointer<SMILESStructureTracker>.allocate(capacity: structure == nil ? 0 : count)
         if structure != nil { trackers.initialize(repeating: SMILESStructureTracker(), count: count) }
         defer { trackers.deallocate() }

@@ -20,18 +20,16 @@ extension SmilesVAE {
         guard !config.hasStructureFeatures else { throw StructureFeaturesError.alreadyPresent }
         var next = config
         next.structureFeatures = true
-        let model = try SmilesVAE(config: next)
+        let model = try SmilesVAE(config: next, structure: StructureFeatures(vocabulary: vocabulary))
         let old = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
         for p in model.parameters where p !== model.structureGates { p.values = old[p.name]!.values }
-        model.structure = StructureFeatures(vocabulary: vocabulary)
         return model
     }
 
     /// The structure feature ids of every decoder row of the sorted batch (sortBatch and the
     /// decoder layout done), as the GRU's extra gate rows; nil for a model without the features.
     func structureGateRows(_ batch: TokenBatch, rows n: Int) -> GRU.GateRows? {
-        guard let structureGates else { return nil }
-        guard let structure else { preconditionFailure("a model with structure features needs its vocabulary's roles (SmilesVAE.structure)") }
+        guard let structureGates, let structure else { return nil }
         let k = StructureFeatures.perStep
         let ids = structureIds.reserve(n * k)
         for i in 0..<batchSize {

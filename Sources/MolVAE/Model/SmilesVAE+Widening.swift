@@ -32,7 +32,7 @@ extension SmilesVAE {
         guard newHidden > oldHidden else { throw WideningError.notWider(current: oldHidden, requested: newHidden) }
         var wider = config
         wider.hidden = newHidden
-        let model = try SmilesVAE(config: wider)
+        let model = try SmilesVAE(config: wider, structure: structure)
         var rng = CounterRNG(seed: seed, stream: 0x51DE)
         let source = Self.unitSources(old: oldHidden, new: newHidden, rng: &rng)
         var copies = [Int](repeating: 0, count: oldHidden)
@@ -67,7 +67,6 @@ extension SmilesVAE {
                 p.values = from.values
             }
         }
-        model.structure = structure
         return model
     }
 

@@ -24,9 +24,9 @@ public final class SmilesVAE {
     /// configuration has them (`StructureFeatures`); they start at zero.
     public let structureGates: Parameter?
     public let parameters: [Parameter]
-    /// The vocabulary's structure roles, which the structure features are computed from: set by
-    /// whoever knows the vocabulary (model loading, training) for a model that has them.
-    public var structure: StructureFeatures?
+    /// The vocabulary's structure roles, which the structure features are computed from: given
+    /// at construction exactly when the configuration has the features.
+    public let structure: StructureFeatures?
 
     // Per-batch state (sorted order unless named otherwise). Arrays keep their capacity.
     var order: [Int] = []          // sorted row -> batch row
@@ -59,9 +59,22 @@ public final class SmilesVAE {
     /// What the last forward divided its losses by (the batch size, or a global batch's).
     var lossDivisor = 1
 
-    public init(config: VAEConfig, seed: UInt64 = 0) throws {
+    /// `structure`: the vocabulary's roles (`StructureFeatures(vocabulary:)`), required for a
+    /// configuration with structure features and refused for one without.
+    public init(config: VAEConfig, seed: UInt64 = 0, structure: StructureFeatures? = nil) throws {
         try config.validate()
+        if let structure {
+            guard config.hasStructureFeatures else {
+                throw VAEConfigError(reason: "structure roles given to a configuration without structure features")
+            }
+            guard structure.roles.count == config.vocabSize else {
+                throw VAEConfigError(reason: "structure roles for \(structure.roles.count) tokens, vocabSize is \(config.vocabSize)")
+            }
+        } else if config.hasStructureFeatures {
+            throw VAEConfigError(reason: "structure features need the vocabulary's structure roles")
+        }
         self.config = config
+        self.structure = structure
         let v = config.vocabSize
         encoderEmbedding = Embedding(name: "encoder.embedding", count: v, dim: config.encoderInputDim)
         var c = config.encoderInputDim
