@@ -68,11 +68,9 @@ struct DecodingOptions: ParsableArguments {
     /// The switches as the library takes them.
     var masks: DecodingMasks { DecodingMasks(syntax: syntaxMask, valence: valenceMask, canonicalForm: canonicalForm) }
 
-    /// For summary lines: which masks decode `trained`.
+    /// For summary lines: the rules that decode `trained` (as its `LatentDecoder` applies them).
     func summary(for trained: TrainedModel) -> String {
-        guard syntaxMask else { return "syntax mask off" }
-        return "syntax mask on" + (canonicalForm && trained.wasTrainedOnCanonicalSMILES ? " (canonical form)" : "")
-            + (valenceMask ? ", valence mask on" : "")
+        masks.inEffect(learnedCanonicalForm: trained.wasTrainedOnCanonicalSMILES).description
     }
 }
 

@@ -145,4 +145,15 @@ import MolVAETestSupport
         decoder.masks.canonicalForm = false
         #expect(try #require(decoder.activeSyntaxMask).followsCanonicalForm == false)
     }
+
+    /// Summary lines describe the rules in effect: the canonical form only where the model learned
+    /// it, the valence mask only on top of the syntax mask.
+    @Test func rulesInEffectDescribeThemselves() {
+        let asked = DecodingMasks(syntax: true, valence: true, canonicalForm: true)
+        #expect(asked.inEffect(learnedCanonicalForm: true).description == "syntax mask on (canonical form), valence mask on")
+        #expect(asked.inEffect(learnedCanonicalForm: false).description == "syntax mask on, valence mask on")
+        #expect(DecodingMasks().inEffect(learnedCanonicalForm: true).description == "syntax mask on (canonical form)")
+        #expect(DecodingMasks(syntax: false).description == "syntax mask off")
+        #expect(DecodingMasks(canonicalForm: false).inEffect(learnedCanonicalForm: true) == DecodingMasks(canonicalForm: false))
+    }
 }

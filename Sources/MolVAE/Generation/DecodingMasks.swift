@@ -17,4 +17,20 @@ public struct DecodingMasks: Equatable, Sendable {
         self.valence = valence
         self.canonicalForm = canonicalForm
     }
+
+    /// These rules as they apply to a model: the canonical form only where it learned from RDKit's
+    /// canonical SMILES, since a model trained on strings as written has seen other forms.
+    public func inEffect(learnedCanonicalForm: Bool) -> DecodingMasks {
+        var rules = self
+        rules.canonicalForm = canonicalForm && learnedCanonicalForm
+        return rules
+    }
+}
+
+extension DecodingMasks: CustomStringConvertible {
+    /// For summary lines: "syntax mask on (canonical form), valence mask on", "syntax mask off".
+    public var description: String {
+        guard syntax else { return "syntax mask off" }
+        return "syntax mask on" + (canonicalForm ? " (canonical form)" : "") + (valence ? ", valence mask on" : "")
+    }
 }

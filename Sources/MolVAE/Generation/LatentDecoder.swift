@@ -45,11 +45,7 @@ public final class LatentDecoder {
     }
 
     /// The rules in effect: `masks`, with the canonical form dropped for a model that did not learn it.
-    public var rulesInEffect: DecodingMasks {
-        var rules = masks
-        rules.canonicalForm = masks.canonicalForm && learnedCanonicalForm
-        return rules
-    }
+    public var rulesInEffect: DecodingMasks { masks.inEffect(learnedCanonicalForm: learnedCanonicalForm) }
 
     /// The mask the decoding loops get: the vocabulary's when the syntax mask is on (nil for a
     /// vocabulary without atoms), else nil.
