@@ -28,6 +28,10 @@ public enum EngineThreads {
     /// across thread counts with the AVX-512 kernels differ in the last bits there.
     public static var blasKernels: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
 
+    /// Whether OpenBLAS runs its Haswell kernels: chosen on AVX2 machines without AVX-512, and
+    /// on AMD's Zen, whose target builds the same kernels (so "Zen" rounds as "Haswell" does).
+    public static var blasRunsHaswellKernels: Bool { ["Haswell", "Zen"].contains(blasKernels) }
+
     public static func set(_ threads: Int) {
         loops.setThreads(threads)
         gemmDefault = loops.threads
