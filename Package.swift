@@ -55,7 +55,7 @@ let package = Package(
             // links it; the library and the tests use the system allocator.
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
-        .testTarget(name: "ChemistryTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChemistryTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),

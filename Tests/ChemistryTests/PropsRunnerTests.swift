@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// `molvae props` end to end through the library entry point.
 @Suite struct PropsRunnerTests {

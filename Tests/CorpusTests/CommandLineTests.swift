@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// What a user sees from the `molvae` executable itself (issue 18, parts 3 and 6): exit codes
 /// and messages of refused command lines. Runs the binary swift test builds beside the tests.
@@ -56,6 +57,22 @@ import Testing
         #expect(result.status == 64)
         #expect(result.error.contains(message), "\(result.error)")
         #expect(!result.error.contains("Missing value"))
+    }
+
+    /// Every kind of bad line (empty, garbage, NUL, invalid UTF-8, parse, valence and
+    /// aromaticity failures) becomes an invalid row, and RDKit prints none of its complaints:
+    /// the executable's standard error holds only the summary.
+    @Test func badInputLeavesStandardErrorFreeOfRDKit() throws {
+        let dir = try TestPaths.temporaryFolder()
+        let input = dir + "/bad.smi", output = dir + "/props.csv"
+        let bytes = badLines.flatMap { $0.bytes + [UInt8(ascii: "\n")] } + Array("CCO\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: input))
+        let result = try molvae(["props", input, "--out", output, "--threads", "2"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(!containsRDKitNoise(result.error), "RDKit wrote to stderr: \(result.error.prefix(300))")
+        #expect(result.error.contains("props: \(badLines.count + 1) rows"), "\(result.error)")
+        let rows = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == badLines.count + 2)
     }
 
     /// The valence mask works on top of the syntax mask: asking for it without that is refused,
