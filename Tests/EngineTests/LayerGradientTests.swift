@@ -318,8 +318,9 @@ import Testing
         for (a, b) in zip(one.1, two.1) {
             for i in 0..<a.count { #expect(abs(a[i] - b[i]) <= 1e-5 * max(1, abs(a[i]))) }
         }
-        // Bit for bit, except on OpenBLAS's Haswell kernels (OPENBLAS_CORETYPE=Haswell, or an AMD Zen machine), whose
-        // rounding of a row depends on how many rows share the product (EngineThreads.blasKernels).
+        // Bit for bit, except on OpenBLAS's Haswell kernels (OPENBLAS_CORETYPE=Haswell, or an AMD
+        // Zen machine), whose rounding of a row depends on how many rows share the product
+        // (EngineThreads.blasRunsHaswellKernels).
         withKnownIssue("OpenBLAS Haswell kernels: rows round differently in products of other row counts", isIntermittent: true) {
             #expect(one.0 == two.0)
             #expect(one.2 == two.2)

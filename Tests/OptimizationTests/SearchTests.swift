@@ -88,8 +88,8 @@ import MolVAETestSupport
         let (start, _) = try Self.setUp(tiny)
         let r = try Self.search(method, budget: 60, minSimilarity: minimum)
         #expect(r.oracleCalls == 60)
-        // With OpenBLAS's Haswell kernels (OPENBLAS_CORETYPE=Haswell, or an AMD Zen machine) the gradient search's
-        // path rounds differently and finds only the start.
+        // With OpenBLAS's Haswell kernels (OPENBLAS_CORETYPE=Haswell, or an AMD Zen machine) the
+        // gradient search's path rounds differently and finds only the start.
         withKnownIssue("gradient search finds only the start under the Haswell kernels' rounding", isIntermittent: true) {
             #expect(r.molecules.count >= 2, "something besides the start is reported")
         } when: { EngineThreads.blasRunsHaswellKernels && method == .gradient }

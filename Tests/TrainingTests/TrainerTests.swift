@@ -78,7 +78,8 @@ import Testing
         }
         // Other suites change the global thread count while this runs (tests run in parallel), so
         // products are split differently between the runs; OpenBLAS's Haswell kernels
-        // (OPENBLAS_CORETYPE=Haswell, or an AMD Zen machine) round a split product differently, its AVX-512 ones do not.
+        // (OPENBLAS_CORETYPE=Haswell, or an AMD Zen machine) round a split product differently,
+        // its AVX-512 ones do not.
         withKnownIssue("split products round differently under OpenBLAS's Haswell kernels", isIntermittent: true) {
             #expect(sameParameters)
             #expect(differentMoments == 0)
