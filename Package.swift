@@ -58,9 +58,10 @@ let package = Package(
         .testTarget(name: "ChemistryTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EngineTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["MolVAE"], resources: [.copy("Fixtures")]),
-        // The tiny model memorised in-process that the generation and optimisation tests share.
+        .testTarget(name: "EngineTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),
+        // What the test targets share: the tiny model memorised in-process (generation and
+        // optimisation tests) and the lock on the engine's thread count.
         .target(name: "MolVAETestSupport", dependencies: ["MolVAE"], path: "Tests/TestSupport", resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["MolVAE", "MolVAETestSupport"]),
         .testTarget(name: "OptimizationTests", dependencies: ["MolVAE", "MolVAETestSupport"], resources: [.copy("Fixtures")]),

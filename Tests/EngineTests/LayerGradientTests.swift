@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct LayerGradientTests {
     let gc = GradCheck()
@@ -306,13 +307,13 @@ import Testing
         let h0 = Vec(randomValues(24 * 48, seed: 66))
         let w = randomValues(layout.total * 24, seed: 67)
         func run(threads: Int) -> ([Float], [[Float]], [Float]) {
-            EngineThreads.set(threads)
-            defer { EngineThreads.set(1) }
-            for p in gru.parameters { p.zeroGrad() }
-            let out = Array(UnsafeBufferPointer(start: gru.forward(x: x.p, constant: c.p, h0: h0.p, h0Stride: 48, layout: layout), count: w.count))
-            let d = Vec(w), dh = Vec(zeros: 24 * 48)
-            gru.backward(dOut: d.p, layout: layout, dh0: dh.p, h0Stride: 48)
-            return (out, gru.parameters.map(\.gradients), dh.array)
+            withEngineThreads(threads) {
+                for p in gru.parameters { p.zeroGrad() }
+                let out = Array(UnsafeBufferPointer(start: gru.forward(x: x.p, constant: c.p, h0: h0.p, h0Stride: 48, layout: layout), count: w.count))
+                let d = Vec(w), dh = Vec(zeros: 24 * 48)
+                gru.backward(dOut: d.p, layout: layout, dh0: dh.p, h0Stride: 48)
+                return (out, gru.parameters.map(\.gradients), dh.array)
+            }
         }
         let one = run(threads: 1), two = run(threads: 2)
         for (a, b) in zip(one.1, two.1) {

@@ -1,5 +1,6 @@
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// A product cut into panels of C (our pool's way of threading a GEMM) gives what one call gives.
 @Suite struct MatrixProductTests {
@@ -26,9 +27,9 @@ import Testing
         let maxDiff = zip(whole.array, cut.array).map { abs($0 - $1) }.max() ?? 0
         #expect(maxDiff <= 1e-5, "panels differ from one call by \(maxDiff)")
 
-        EngineThreads.set(2)
-        defer { EngineThreads.set(1) }
-        Self.product(transA: trans.0, transB: trans.1, m: m, n: n, k: k, c: pooled, a: a, b: b).runSplit()
+        withEngineThreads(2) {
+            Self.product(transA: trans.0, transB: trans.1, m: m, n: n, k: k, c: pooled, a: a, b: b).runSplit()
+        }
         let poolDiff = zip(whole.array, pooled.array).map { abs($0 - $1) }.max() ?? 0
         #expect(poolDiff <= 1e-5, "pool-split product differs from one call by \(poolDiff)")
         // The padding columns of C (ldc = n + 1) are never written.

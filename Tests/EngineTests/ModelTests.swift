@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct ModelTests {
     static func tinyConfig() -> VAEConfig {
@@ -107,13 +108,13 @@ import Testing
     @Test func samplingIndependentOfThreads() throws {
         let model = try SmilesVAE(config: Self.tinyConfig(), seed: 12)
         let z = randomValues(40 * 3, seed: 45, scale: 2)
-        let one = model.sample(latents: z, count: 40, maxSteps: 25, seed: 4)
-        EngineThreads.set(2)
-        defer { EngineThreads.set(1) }
-        let two = model.sample(latents: z, count: 40, maxSteps: 25, seed: 4)
-        #expect(one.sequences == two.sequences && one.finished == two.finished && one.steps == two.steps)
-        let forced = model.sample(latents: z, count: 40, maxSteps: 25, seed: 4, stopAtEOS: false)
-        #expect(forced.steps == 25 && forced.sequences == one.sequences)
+        let one = withEngineThreads(1) { model.sample(latents: z, count: 40, maxSteps: 25, seed: 4) }
+        withEngineThreads(2) {
+            let two = model.sample(latents: z, count: 40, maxSteps: 25, seed: 4)
+            #expect(one.sequences == two.sequences && one.finished == two.finished && one.steps == two.steps)
+            let forced = model.sample(latents: z, count: 40, maxSteps: 25, seed: 4, stopAtEOS: false)
+            #expect(forced.steps == 25 && forced.sequences == one.sequences)
+        }
     }
 
     /// Training reduces the loss on a fixed batch (the pieces fit together).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 @Suite struct OptimizerTests {
     /// One Adam step by hand: m = 0.1 g, v = 0.001 g^2, m_hat = g, v_hat = g^2,
@@ -72,10 +73,10 @@ import Testing
     @Test func threadCountDoesNotChangeResults() throws {
         let batch = TokenBatch(sequences: ModelTests.sequences)
         func run(_ threads: Int) throws -> Double {
-            EngineThreads.set(threads)
-            defer { EngineThreads.set(1) }
-            let model = try SmilesVAE(config: ModelTests.tinyConfig(), seed: 11)
-            return model.forward(batch, epsilon: .random(seed: 3, step: 4)).total()
+            try withEngineThreads(threads) {
+                let model = try SmilesVAE(config: ModelTests.tinyConfig(), seed: 11)
+                return model.forward(batch, epsilon: .random(seed: 3, step: 4)).total()
+            }
         }
         let one = try run(1), two = try run(2)
         #expect(abs(one - two) < 1e-5 * abs(one))

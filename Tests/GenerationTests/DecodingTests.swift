@@ -34,20 +34,21 @@ func sameChoices(_ a: [DecodedMolecule], _ b: [DecodedMolecule]) -> Bool {
         let tiny = try TinyModel.load()
         let (z, count) = try testLatents(tiny, prior: 36)
         let strategies: [DecodingStrategy] = [.tries(6, temperature: 1), .tries(4, temperature: 1.5, topK: 3), .greedy, .beam(width: 3)]
-        defer { EngineThreads.set(1) }
-        for strategy in strategies {
-            EngineThreads.set(1)
-            let one = LatentDecoder(tiny).decode(latents: z, count: count, strategy: strategy, seed: 11)
-            EngineThreads.set(2)
-            let two = LatentDecoder(tiny).decode(latents: z, count: count, strategy: strategy, seed: 11)
-            let chunked = LatentDecoder(tiny, chunkSize: 7).decode(latents: z, count: count, strategy: strategy, seed: 11)
-            #expect(sameChoices(one, two), "\(strategy.name): 1 vs 2 threads")
-            #expect(sameChoices(one, chunked), "\(strategy.name): chunk size")
-            // A point decoded alone, at its global index, gets the same answer as in the batch.
-            let p = count - 3, lat = tiny.model.config.latent
-            let alone = LatentDecoder(tiny).decode(latents: Array(z[(p * lat)..<((p + 1) * lat)]), count: 1, strategy: strategy,
-                                                   seed: 11, firstIndex: p)
-            #expect(sameChoices(alone, [one[p]]), "\(strategy.name): point alone")
+        withEngineThreads(1) {
+            for strategy in strategies {
+                EngineThreads.set(1)
+                let one = LatentDecoder(tiny).decode(latents: z, count: count, strategy: strategy, seed: 11)
+                EngineThreads.set(2)
+                let two = LatentDecoder(tiny).decode(latents: z, count: count, strategy: strategy, seed: 11)
+                let chunked = LatentDecoder(tiny, chunkSize: 7).decode(latents: z, count: count, strategy: strategy, seed: 11)
+                #expect(sameChoices(one, two), "\(strategy.name): 1 vs 2 threads")
+                #expect(sameChoices(one, chunked), "\(strategy.name): chunk size")
+                // A point decoded alone, at its global index, gets the same answer as in the batch.
+                let p = count - 3, lat = tiny.model.config.latent
+                let alone = LatentDecoder(tiny).decode(latents: Array(z[(p * lat)..<((p + 1) * lat)]), count: 1, strategy: strategy,
+                                                       seed: 11, firstIndex: p)
+                #expect(sameChoices(alone, [one[p]]), "\(strategy.name): point alone")
+            }
         }
         let a = LatentDecoder(tiny).decodings(latents: z, count: count, tries: 4, temperature: 1, topK: nil, seed: 1)
         let b = LatentDecoder(tiny).decodings(latents: z, count: count, tries: 4, temperature: 1, topK: nil, seed: 2)

@@ -22,8 +22,7 @@ public enum TinyModel {
     public static func load() throws -> TrainedModel { try TrainedModel.load(path: savedPath) }
 
     /// The trained model's file, trained and written once per test process.
-    public static let savedPath: String = {
-        EngineThreads.set(1)
+    public static let savedPath: String = withEngineThreads(1) {
         let vocabulary = try! Vocabulary.build(fromCorpusAt: smilesPath)
         let sequences = try! TrainingDataPreparation.sequences(path: smilesPath, vocabulary: vocabulary, maxLength: 120, skipUnknown: false)
         let properties = try! TrainingDataPreparation.properties(of: sequences, vocabulary: vocabulary, threads: 1)
@@ -57,5 +56,5 @@ public enum TinyModel {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("molvae-tiny-\(UUID().uuidString).safetensors").path
         try! trainer.saveModel(to: path)
         return path
-    }()
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// The prior-decoding term: batch molecules decoded (teacher-forced) from prior draws that are
 /// independent of them, through the decoder only.
@@ -17,96 +18,99 @@ import Testing
     /// The term is the decoder-only loss of the first `samples` molecules at their seeded prior
     /// draws: same loss, same gradients, nothing for the encoder; another step draws other points.
     @Test func termIsTheDecoderLossOfTheFirstMoleculesAtPriorDraws() throws {
-        EngineThreads.set(1)
-        let (vocabulary, data) = try Fixtures.data()
-        let model = try SmilesVAE(config: Fixtures.tinyConfig(vocab: vocabulary.count), seed: 5)
-        let sequences = Array(data.sequences.prefix(20))
-        let term = PriorDecodingTerm(samples: 12, weight: 0.7)
+        try withEngineThreads(1) {
+            let (vocabulary, data) = try Fixtures.data()
+            let model = try SmilesVAE(config: Fixtures.tinyConfig(vocab: vocabulary.count), seed: 5)
+            let sequences = Array(data.sequences.prefix(20))
+            let term = PriorDecodingTerm(samples: 12, weight: 0.7)
 
-        model.zeroGradients()
-        let loss = term.accumulate(model: model, sequences: sequences, seed: 6, step: 9)
-        let termGradients = model.parameters.map(\.gradients)
-        #expect(loss > 0 && loss.isFinite)
-        let encoder = model.encoderEmbedding.parameters + model.convs.flatMap(\.parameters) + model.encoderDense.parameters
-            + model.muHead.parameters + model.logvarHead.parameters
-        #expect(encoder.map(\.gradients).joined().allSatisfy { $0 == 0 })
+            model.zeroGradients()
+            let loss = term.accumulate(model: model, sequences: sequences, seed: 6, step: 9)
+            let termGradients = model.parameters.map(\.gradients)
+            #expect(loss > 0 && loss.isFinite)
+            let encoder = model.encoderEmbedding.parameters + model.convs.flatMap(\.parameters) + model.encoderDense.parameters
+                + model.muHead.parameters + model.logvarHead.parameters
+            #expect(encoder.map(\.gradients).joined().allSatisfy { $0 == 0 })
 
-        model.zeroGradients()
-        let latents = Self.priorLatents(count: 12, latent: model.config.latent, seed: 6, step: 9)
-        let direct = model.decoderLossAndBackward(TokenBatch(sequences: Array(sequences.prefix(12))), latents: latents, weight: 0.7)
-        #expect(direct == loss)
-        #expect(model.parameters.map(\.gradients) == termGradients)
+            model.zeroGradients()
+            let latents = Self.priorLatents(count: 12, latent: model.config.latent, seed: 6, step: 9)
+            let direct = model.decoderLossAndBackward(TokenBatch(sequences: Array(sequences.prefix(12))), latents: latents, weight: 0.7)
+            #expect(direct == loss)
+            #expect(model.parameters.map(\.gradients) == termGradients)
 
-        model.zeroGradients()
-        let other = term.accumulate(model: model, sequences: sequences, seed: 6, step: 10)
-        #expect(other != loss)
-        // Fewer molecules than `samples`: all of them, averaged over their number.
-        model.zeroGradients()
-        let few = term.accumulate(model: model, sequences: Array(sequences.prefix(5)), seed: 6, step: 9)
-        model.zeroGradients()
-        let fewDirect = model.decoderLossAndBackward(TokenBatch(sequences: Array(sequences.prefix(5))),
-                                                     latents: Array(latents.prefix(5 * model.config.latent)), weight: 0.7)
-        #expect(few == fewDirect)
+            model.zeroGradients()
+            let other = term.accumulate(model: model, sequences: sequences, seed: 6, step: 10)
+            #expect(other != loss)
+            // Fewer molecules than `samples`: all of them, averaged over their number.
+            model.zeroGradients()
+            let few = term.accumulate(model: model, sequences: Array(sequences.prefix(5)), seed: 6, step: 9)
+            model.zeroGradients()
+            let fewDirect = model.decoderLossAndBackward(TokenBatch(sequences: Array(sequences.prefix(5))),
+                                                         latents: Array(latents.prefix(5 * model.config.latent)), weight: 0.7)
+            #expect(few == fewDirect)
+        }
     }
 
     /// What the term is for: after the same number of steps, a model trained with it writes the
     /// training molecules from fresh prior draws (never seen in training) more likely than one
     /// trained without it, and a resumed run with it equals an uninterrupted one bit for bit.
     @Test func trainingWithTheTermLowersTheCrossEntropyAtPriorDraws() throws {
-        EngineThreads.set(1)
-        let (vocabulary, data) = try Fixtures.data()
-        let train = Fixtures.subset(data, 0..<24), valid = Fixtures.subset(data, 24..<32)
-        let config = Fixtures.tinyConfig(vocab: vocabulary.count)
-        var on = TrainerTests.options(steps: 40)
-        on.beta = 0.01
-        on.priorDecodingWeight = 1
-        on.priorDecodingSamples = 8
-        var off = on
-        off.priorDecodingWeight = nil
-        off.priorDecodingSamples = nil
+        try withEngineThreads(1) {
+            let (vocabulary, data) = try Fixtures.data()
+            let train = Fixtures.subset(data, 0..<24), valid = Fixtures.subset(data, 24..<32)
+            let config = Fixtures.tinyConfig(vocab: vocabulary.count)
+            var on = TrainerTests.options(steps: 40)
+            on.beta = 0.01
+            on.priorDecodingWeight = 1
+            on.priorDecodingSamples = 8
+            var off = on
+            off.priorDecodingWeight = nil
+            off.priorDecodingSamples = nil
 
-        func priorCrossEntropy(_ model: SmilesVAE) -> Double {
-            let latents = Self.priorLatents(count: train.count, latent: model.config.latent, seed: 99, step: 12345)
-            model.zeroGradients()
-            return model.decoderLossAndBackward(TokenBatch(sequences: train.sequences), latents: latents, weight: 0)
+            func priorCrossEntropy(_ model: SmilesVAE) -> Double {
+                let latents = Self.priorLatents(count: train.count, latent: model.config.latent, seed: 99, step: 12345)
+                model.zeroGradients()
+                return model.decoderLossAndBackward(TokenBatch(sequences: train.sequences), latents: latents, weight: 0)
+            }
+            let withTerm = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
+                                       options: on, directory: nil)
+            try withTerm.run()
+            let without = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
+                                      options: off, directory: nil)
+            try without.run()
+            let a = priorCrossEntropy(withTerm.model), b = priorCrossEntropy(without.model)
+            #expect(a < b, "prior-draw cross-entropy with the term \(a), without \(b)")
+
+            let dir = Fixtures.temporaryDirectory()
+            let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
+                                    options: on, directory: dir)
+            first.onStep = { [unowned first] in if $0.step == 15 { first.requestStop() } }
+            #expect(try first.run() == .interrupted)
+            let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
+            #expect(checkpoint.options.priorDecodingWeight == 1)
+            let resumed = try Trainer(model: try SmilesVAE(config: config, seed: 9), vocabulary: vocabulary, train: train, valid: valid,
+                                      options: on, directory: dir, resumeFrom: checkpoint)
+            try resumed.run()
+            #expect(bits(resumed.allParameters) == bits(withTerm.allParameters))
         }
-        let withTerm = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                   options: on, directory: nil)
-        try withTerm.run()
-        let without = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                  options: off, directory: nil)
-        try without.run()
-        let a = priorCrossEntropy(withTerm.model), b = priorCrossEntropy(without.model)
-        #expect(a < b, "prior-draw cross-entropy with the term \(a), without \(b)")
-
-        let dir = Fixtures.temporaryDirectory()
-        let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                options: on, directory: dir)
-        first.onStep = { [unowned first] in if $0.step == 15 { first.requestStop() } }
-        #expect(try first.run() == .interrupted)
-        let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
-        #expect(checkpoint.options.priorDecodingWeight == 1)
-        let resumed = try Trainer(model: try SmilesVAE(config: config, seed: 9), vocabulary: vocabulary, train: train, valid: valid,
-                                  options: on, directory: dir, resumeFrom: checkpoint)
-        try resumed.run()
-        #expect(bits(resumed.allParameters) == bits(withTerm.allParameters))
     }
 
     /// A run started from a trained model's weights (`train --init`) keeps its property head.
     @Test func initialPropertyHeadIsKept() throws {
-        EngineThreads.set(1)
-        let (vocabulary, data) = try Fixtures.data()
-        let train = Fixtures.subset(data, 0..<24), valid = Fixtures.subset(data, 24..<32)
-        let config = Fixtures.tinyConfig(vocab: vocabulary.count)
-        let options = TrainerTests.options(steps: 1)
-        let head = PropertyHead(latent: config.latent, hidden: options.propertyHidden, seed: 77)
-        let standardisation = PropertyStandardisation.fit(train.properties, hidden: options.propertyHidden)
-        let trainer = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                  options: options, directory: nil, initialPropertyHead: (head, standardisation))
-        #expect(trainer.propertyHead === head)
-        let fresh = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                options: options, directory: nil)
-        #expect(fresh.propertyHead !== head)
-        #expect(bits(fresh.propertyHead!.parameters) != bits(head.parameters))
+        try withEngineThreads(1) {
+            let (vocabulary, data) = try Fixtures.data()
+            let train = Fixtures.subset(data, 0..<24), valid = Fixtures.subset(data, 24..<32)
+            let config = Fixtures.tinyConfig(vocab: vocabulary.count)
+            let options = TrainerTests.options(steps: 1)
+            let head = PropertyHead(latent: config.latent, hidden: options.propertyHidden, seed: 77)
+            let standardisation = PropertyStandardisation.fit(train.properties, hidden: options.propertyHidden)
+            let trainer = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
+                                      options: options, directory: nil, initialPropertyHead: (head, standardisation))
+            #expect(trainer.propertyHead === head)
+            let fresh = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
+                                    options: options, directory: nil)
+            #expect(fresh.propertyHead !== head)
+            #expect(bits(fresh.propertyHead!.parameters) != bits(head.parameters))
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MolVAE
+import MolVAETestSupport
 
 /// Rules for `train` (issue 18, parts 2, 5 and 6): it learns only valid molecules, in canonical
 /// form, counting what it dropped and recording it in the model; its long RDKit passes report
@@ -105,61 +106,63 @@ import Testing
     /// Whenever an output exists, checkpoint.safetensors exists and is at least as new: the
     /// checkpoint is written before best.safetensors and the metrics at every evaluation.
     @Test func theCheckpointIsWrittenBeforeAnyOtherOutput() throws {
-        EngineThreads.set(1)
-        let (vocabulary, data) = try Fixtures.data()
-        let dir = Fixtures.temporaryDirectory()
-        var options = TrainerTests.options(steps: 9, batch: 8)
-        options.evaluateEvery = 3
-        options.evaluateEachEpoch = false
-        let trainer = try Trainer(model: try SmilesVAE(config: Fixtures.tinyConfig(vocab: vocabulary.count), seed: 2), vocabulary: vocabulary,
-                                  train: Fixtures.subset(data, 0..<40), valid: Fixtures.subset(data, 40..<48), options: options,
-                                  directory: dir)
-        var checkpointStepAtFirstStep: Int?
-        var checkpointStepsAtEvaluations: [Int] = []
-        var bestExisted: [Bool] = []
-        trainer.onStep = { report in
-            if report.step == 1 { checkpointStepAtFirstStep = (try? Checkpoint.read(from: dir + "/checkpoint.safetensors"))?.state.step }
+        try withEngineThreads(1) {
+            let (vocabulary, data) = try Fixtures.data()
+            let dir = Fixtures.temporaryDirectory()
+            var options = TrainerTests.options(steps: 9, batch: 8)
+            options.evaluateEvery = 3
+            options.evaluateEachEpoch = false
+            let trainer = try Trainer(model: try SmilesVAE(config: Fixtures.tinyConfig(vocab: vocabulary.count), seed: 2), vocabulary: vocabulary,
+                                      train: Fixtures.subset(data, 0..<40), valid: Fixtures.subset(data, 40..<48), options: options,
+                                      directory: dir)
+            var checkpointStepAtFirstStep: Int?
+            var checkpointStepsAtEvaluations: [Int] = []
+            var bestExisted: [Bool] = []
+            trainer.onStep = { report in
+                if report.step == 1 { checkpointStepAtFirstStep = (try? Checkpoint.read(from: dir + "/checkpoint.safetensors"))?.state.step }
+            }
+            trainer.onEvaluation = { m in
+                checkpointStepsAtEvaluations.append((try? Checkpoint.read(from: dir + "/checkpoint.safetensors"))?.state.step ?? -1)
+                bestExisted.append(FileManager.default.fileExists(atPath: dir + "/best.safetensors"))
+                #expect(m.step % 3 == 0)
+            }
+            try trainer.run()
+            #expect(checkpointStepAtFirstStep == 0)   // written before the first step: resumable from the start
+            #expect(checkpointStepsAtEvaluations == [3, 6, 9])
+            #expect(bestExisted.allSatisfy { $0 })
+            // A run killed right after an evaluation resumes from that evaluation's step.
+            let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
+            #expect(checkpoint.state.step == 9)
         }
-        trainer.onEvaluation = { m in
-            checkpointStepsAtEvaluations.append((try? Checkpoint.read(from: dir + "/checkpoint.safetensors"))?.state.step ?? -1)
-            bestExisted.append(FileManager.default.fileExists(atPath: dir + "/best.safetensors"))
-            #expect(m.step % 3 == 0)
-        }
-        try trainer.run()
-        #expect(checkpointStepAtFirstStep == 0)   // written before the first step: resumable from the start
-        #expect(checkpointStepsAtEvaluations == [3, 6, 9])
-        #expect(bestExisted.allSatisfy { $0 })
-        // A run killed right after an evaluation resumes from that evaluation's step.
-        let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
-        #expect(checkpoint.state.step == 9)
     }
 
     /// 40 molecules in batches of 8: 5 batches per epoch. Evaluations every 3 steps fall inside
     /// epochs 1, 2 and 3 and at the end of epoch 3 (step 15); each names the epoch its last step
     /// belonged to.
     @Test func epochsAreNumberedTheSameEverywhere() throws {
-        EngineThreads.set(1)
-        var state = TrainingState()
-        #expect(state.epochOfLastStep == 0)
-        state.step = 3; state.epoch = 0; state.batchInEpoch = 3
-        #expect(state.epochOfLastStep == 1)
-        state.step = 5; state.epoch = 1; state.batchInEpoch = 0
-        #expect(state.epochOfLastStep == 1)
-        state.step = 6; state.epoch = 1; state.batchInEpoch = 1
-        #expect(state.epochOfLastStep == 2)
+        try withEngineThreads(1) {
+            var state = TrainingState()
+            #expect(state.epochOfLastStep == 0)
+            state.step = 3; state.epoch = 0; state.batchInEpoch = 3
+            #expect(state.epochOfLastStep == 1)
+            state.step = 5; state.epoch = 1; state.batchInEpoch = 0
+            #expect(state.epochOfLastStep == 1)
+            state.step = 6; state.epoch = 1; state.batchInEpoch = 1
+            #expect(state.epochOfLastStep == 2)
 
-        let (vocabulary, data) = try Fixtures.data()
-        let dir = Fixtures.temporaryDirectory()
-        var options = TrainerTests.options(steps: 15, batch: 8)
-        options.evaluateEvery = 3
-        let trainer = try Trainer(model: try SmilesVAE(config: Fixtures.tinyConfig(vocab: vocabulary.count), seed: 2), vocabulary: vocabulary,
-                                  train: Fixtures.subset(data, 0..<40), valid: Fixtures.subset(data, 40..<48), options: options,
-                                  directory: dir)
-        try trainer.run()
-        let rows = try String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8).split(separator: "\n").dropFirst()
-            .map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(2).map { Int($0)! } }
-        #expect(rows.map { $0[0] } == [3, 5, 6, 9, 10, 12, 15])
-        #expect(rows.map { $0[1] } == [1, 1, 2, 2, 2, 3, 3])
-        #expect(trainer.state.epochOfLastStep == 3)
+            let (vocabulary, data) = try Fixtures.data()
+            let dir = Fixtures.temporaryDirectory()
+            var options = TrainerTests.options(steps: 15, batch: 8)
+            options.evaluateEvery = 3
+            let trainer = try Trainer(model: try SmilesVAE(config: Fixtures.tinyConfig(vocab: vocabulary.count), seed: 2), vocabulary: vocabulary,
+                                      train: Fixtures.subset(data, 0..<40), valid: Fixtures.subset(data, 40..<48), options: options,
+                                      directory: dir)
+            try trainer.run()
+            let rows = try String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(2).map { Int($0)! } }
+            #expect(rows.map { $0[0] } == [3, 5, 6, 9, 10, 12, 15])
+            #expect(rows.map { $0[1] } == [1, 1, 2, 2, 2, 3, 3])
+            #expect(trainer.state.epochOfLastStep == 3)
+        }
     }
 }
