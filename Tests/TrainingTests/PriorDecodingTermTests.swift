@@ -81,16 +81,9 @@ import MolVAETestSupport
             let a = priorCrossEntropy(withTerm.model), b = priorCrossEntropy(without.model)
             #expect(a < b, "prior-draw cross-entropy with the term \(a), without \(b)")
 
-            let dir = Fixtures.temporaryDirectory()
-            let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                    options: on, directory: dir)
-            first.onStep = { [unowned first] in if $0.step == 15 { first.requestStop() } }
-            #expect(try first.run() == .interrupted)
-            let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
+            let (resumed, checkpoint) = try stoppedAndResumed(config: config, vocabulary: vocabulary, train: train, valid: valid,
+                                                              options: on, stopAt: 15)
             #expect(checkpoint.options.priorDecodingWeight == 1)
-            let resumed = try Trainer(model: try SmilesVAE(config: config, seed: 9), vocabulary: vocabulary, train: train, valid: valid,
-                                      options: on, directory: dir, resumeFrom: checkpoint)
-            try resumed.run()
             #expect(bits(resumed.allParameters) == bits(withTerm.allParameters))
         }
     }

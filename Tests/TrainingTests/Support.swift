@@ -68,3 +68,22 @@ func finiteDifferenceMismatches(_ values: UnsafeMutablePointer<Float>, analytic:
 }
 
 func bits(_ parameters: [Parameter]) -> [[UInt32]] { parameters.map { $0.values.map(\.bitPattern) } }
+
+/// A run of `options` stopped by a signal after `stopAt` steps, then resumed to its end from the
+/// checkpoint by a new trainer whose model starts from another seed (as a new process would):
+/// returns the finished resumed trainer and the checkpoint it resumed from.
+func stoppedAndResumed(config: VAEConfig, vocabulary: Vocabulary, train: TrainingData, valid: TrainingData,
+                       options: TrainingOptions, stopAt: Int) throws -> (resumed: Trainer, checkpoint: Checkpoint) {
+    let dir = Fixtures.temporaryDirectory()
+    let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
+                            options: options, directory: dir)
+    first.onStep = { [unowned first] in if $0.step == stopAt { first.requestStop() } }
+    #expect(try first.run() == .interrupted)
+    #expect(first.state.step == stopAt)
+    let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
+    #expect(checkpoint.state.step == stopAt)
+    let resumed = try Trainer(model: try SmilesVAE(config: config, seed: 99), vocabulary: vocabulary, train: train, valid: valid,
+                              options: options, directory: dir, resumeFrom: checkpoint)
+    #expect(try resumed.run() == .finished)
+    return (resumed, checkpoint)
+}

@@ -58,17 +58,8 @@ import MolVAETestSupport
                                        options: Self.options(steps: 17), directory: straightDir)
             try straight.run()
 
-            let dir = Fixtures.temporaryDirectory()
-            let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                    options: Self.options(steps: 17), directory: dir)
-            first.onStep = { [unowned first] in if $0.step == 6 { first.requestStop() } }
-            #expect(try first.run() == .interrupted)
-            #expect(first.state.step == 6)
-            let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
-            #expect(checkpoint.state.step == 6)
-            let resumed = try Trainer(model: try SmilesVAE(config: config, seed: 99), vocabulary: vocabulary, train: train, valid: valid,
-                                      options: Self.options(steps: 17), directory: dir, resumeFrom: checkpoint)
-            #expect(try resumed.run() == .finished)
+            let (resumed, _) = try stoppedAndResumed(config: config, vocabulary: vocabulary, train: train, valid: valid,
+                                                     options: Self.options(steps: 17), stopAt: 6)
             #expect(resumed.state.step == 17 && resumed.state.epoch == straight.state.epoch)
             let sameParameters = bits(resumed.allParameters) == bits(straight.allParameters)
             var differentMoments = 0

@@ -114,16 +114,9 @@ import MolVAETestSupport
             let last = try JSONDecoder().decode(EvaluationMetrics.self, from: Data(rows.last!.utf8))
             #expect(last.trainSampleValidity.map { (0...1).contains($0) } == true)
 
-            let dir = Fixtures.temporaryDirectory()
-            let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                    options: o, directory: dir)
-            first.onStep = { [unowned first] in if $0.step == 3 { first.requestStop() } }
-            #expect(try first.run() == .interrupted)
-            let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
+            let (resumed, checkpoint) = try stoppedAndResumed(config: config, vocabulary: vocabulary, train: train, valid: valid,
+                                                              options: o, stopAt: 3)
             #expect(checkpoint.options.validityWeight == 0.5)
-            let resumed = try Trainer(model: try SmilesVAE(config: config, seed: 9), vocabulary: vocabulary, train: train, valid: valid,
-                                      options: o, directory: dir, resumeFrom: checkpoint)
-            try resumed.run()
             #expect(bits(resumed.allParameters) == bits(straight.allParameters))
 
             var off = o
