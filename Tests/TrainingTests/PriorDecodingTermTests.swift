@@ -56,9 +56,8 @@ import MolVAETestSupport
     /// trained without it, and a resumed run with it equals an uninterrupted one bit for bit.
     @Test func trainingWithTheTermLowersTheCrossEntropyAtPriorDraws() throws {
         try withEngineThreads(1) {
-            let (vocabulary, data) = try Fixtures.data()
-            let train = Fixtures.subset(data, 0..<24), valid = Fixtures.subset(data, 24..<32)
-            let config = Fixtures.tinyConfig(vocab: vocabulary.count)
+            let problem = try TinyTrainingProblem()
+            let train = problem.train
             var on = TrainerTests.options(steps: 40)
             on.beta = 0.01
             on.priorDecodingWeight = 1
@@ -72,17 +71,14 @@ import MolVAETestSupport
                 model.zeroGradients()
                 return model.decoderLossAndBackward(TokenBatch(sequences: train.sequences), latents: latents, weight: 0)
             }
-            let withTerm = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                       options: on, directory: nil)
+            let withTerm = try problem.trainer(on)
             try withTerm.run()
-            let without = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                      options: off, directory: nil)
+            let without = try problem.trainer(off)
             try without.run()
             let a = priorCrossEntropy(withTerm.model), b = priorCrossEntropy(without.model)
             #expect(a < b, "prior-draw cross-entropy with the term \(a), without \(b)")
 
-            let (resumed, checkpoint) = try stoppedAndResumed(config: config, vocabulary: vocabulary, train: train, valid: valid,
-                                                              options: on, stopAt: 15)
+            let (resumed, checkpoint) = try problem.stoppedAndResumed(options: on, stopAt: 15)
             #expect(checkpoint.options.priorDecodingWeight == 1)
             #expect(bits(resumed.allParameters) == bits(withTerm.allParameters))
         }
@@ -91,17 +87,13 @@ import MolVAETestSupport
     /// A run started from a trained model's weights (`train --init`) keeps its property head.
     @Test func initialPropertyHeadIsKept() throws {
         try withEngineThreads(1) {
-            let (vocabulary, data) = try Fixtures.data()
-            let train = Fixtures.subset(data, 0..<24), valid = Fixtures.subset(data, 24..<32)
-            let config = Fixtures.tinyConfig(vocab: vocabulary.count)
+            let problem = try TinyTrainingProblem()
             let options = TrainerTests.options(steps: 1)
-            let head = PropertyHead(latent: config.latent, hidden: options.propertyHidden, seed: 77)
-            let standardisation = PropertyStandardisation.fit(train.properties, hidden: options.propertyHidden)
-            let trainer = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                      options: options, directory: nil, initialPropertyHead: (head, standardisation))
+            let head = PropertyHead(latent: problem.config.latent, hidden: options.propertyHidden, seed: 77)
+            let standardisation = PropertyStandardisation.fit(problem.train.properties, hidden: options.propertyHidden)
+            let trainer = try problem.trainer(options, initialPropertyHead: (head, standardisation))
             #expect(trainer.propertyHead === head)
-            let fresh = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                    options: options, directory: nil)
+            let fresh = try problem.trainer(options)
             #expect(fresh.propertyHead !== head)
             #expect(bits(fresh.propertyHead!.parameters) != bits(head.parameters))
         }

@@ -69,21 +69,43 @@ func finiteDifferenceMismatches(_ values: UnsafeMutablePointer<Float>, analytic:
 
 func bits(_ parameters: [Parameter]) -> [[UInt32]] { parameters.map { $0.values.map(\.bitPattern) } }
 
-/// A run of `options` stopped by a signal after `stopAt` steps, then resumed to its end from the
-/// checkpoint by a new trainer whose model starts from another seed (as a new process would):
-/// returns the finished resumed trainer and the checkpoint it resumed from.
-func stoppedAndResumed(config: VAEConfig, vocabulary: Vocabulary, train: TrainingData, valid: TrainingData,
-                       options: TrainingOptions, stopAt: Int) throws -> (resumed: Trainer, checkpoint: Checkpoint) {
-    let dir = Fixtures.temporaryDirectory()
-    let first = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                            options: options, directory: dir)
-    first.onStep = { [unowned first] in if $0.step == stopAt { first.requestStop() } }
-    #expect(try first.run() == .interrupted)
-    #expect(first.state.step == stopAt)
-    let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
-    #expect(checkpoint.state.step == stopAt)
-    let resumed = try Trainer(model: try SmilesVAE(config: config, seed: 99), vocabulary: vocabulary, train: train, valid: valid,
-                              options: options, directory: dir, resumeFrom: checkpoint)
-    #expect(try resumed.run() == .finished)
-    return (resumed, checkpoint)
+/// The sixty-molecule fixture cut into a training and a validation range, with the tiny model
+/// configuration: the small training problem the trainer tests share.
+struct TinyTrainingProblem {
+    let vocabulary: Vocabulary
+    let train: TrainingData
+    let valid: TrainingData
+    let config: VAEConfig
+
+    init(train trainRange: Range<Int> = 0..<24, valid validRange: Range<Int> = 24..<32) throws {
+        let (vocabulary, data) = try Fixtures.data()
+        self.vocabulary = vocabulary
+        train = Fixtures.subset(data, trainRange)
+        valid = Fixtures.subset(data, validRange)
+        config = Fixtures.tinyConfig(vocab: vocabulary.count)
+    }
+
+    /// A trainer on this problem whose model starts from `modelSeed` (2 unless a test says).
+    func trainer(_ options: TrainingOptions, directory: String? = nil, modelSeed: UInt64 = 2,
+                 resumeFrom checkpoint: Checkpoint? = nil,
+                 initialPropertyHead: (head: PropertyHead, standardisation: PropertyStandardisation)? = nil) throws -> Trainer {
+        try Trainer(model: try SmilesVAE(config: config, seed: modelSeed), vocabulary: vocabulary, train: train, valid: valid,
+                    options: options, directory: directory, resumeFrom: checkpoint, initialPropertyHead: initialPropertyHead)
+    }
+
+    /// A run of `options` stopped by a signal after `stopAt` steps, then resumed to its end from
+    /// the checkpoint by a new trainer whose model starts from another seed (as a new process
+    /// would): returns the finished resumed trainer and the checkpoint it resumed from.
+    func stoppedAndResumed(options: TrainingOptions, stopAt: Int) throws -> (resumed: Trainer, checkpoint: Checkpoint) {
+        let dir = Fixtures.temporaryDirectory()
+        let first = try trainer(options, directory: dir)
+        first.onStep = { [unowned first] in if $0.step == stopAt { first.requestStop() } }
+        #expect(try first.run() == .interrupted)
+        #expect(first.state.step == stopAt)
+        let checkpoint = try Checkpoint.read(from: dir + "/checkpoint.safetensors")
+        #expect(checkpoint.state.step == stopAt)
+        let resumed = try trainer(options, directory: dir, modelSeed: 99, resumeFrom: checkpoint)
+        #expect(try resumed.run() == .finished)
+        return (resumed, checkpoint)
+    }
 }

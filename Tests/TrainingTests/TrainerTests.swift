@@ -50,16 +50,12 @@ import MolVAETestSupport
     /// dropout, free bits, annealing and the property head all on).
     @Test func resumeGivesBitIdenticalParameters() throws {
         try withEngineThreads(2) {
-            let (vocabulary, data) = try Fixtures.data()
-            let train = Fixtures.subset(data, 0..<30), valid = Fixtures.subset(data, 30..<40)
-            let config = Fixtures.tinyConfig(vocab: vocabulary.count)
+            let problem = try TinyTrainingProblem(train: 0..<30, valid: 30..<40)
             let straightDir = Fixtures.temporaryDirectory()
-            let straight = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                       options: Self.options(steps: 17), directory: straightDir)
+            let straight = try problem.trainer(Self.options(steps: 17), directory: straightDir)
             try straight.run()
 
-            let (resumed, _) = try stoppedAndResumed(config: config, vocabulary: vocabulary, train: train, valid: valid,
-                                                     options: Self.options(steps: 17), stopAt: 6)
+            let (resumed, _) = try problem.stoppedAndResumed(options: Self.options(steps: 17), stopAt: 6)
             #expect(resumed.state.step == 17 && resumed.state.epoch == straight.state.epoch)
             let sameParameters = bits(resumed.allParameters) == bits(straight.allParameters)
             var differentMoments = 0
@@ -79,8 +75,7 @@ import MolVAETestSupport
             } when: { EngineThreads.blasRunsHaswellKernels }
             #expect(resumed.optimizer.step == straight.optimizer.step)
             // A model that diverged from the straight run would not match: compare against 16 steps.
-            let short = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                    options: Self.options(steps: 16), directory: nil)
+            let short = try problem.trainer(Self.options(steps: 16))
             try short.run()
             let sameAsShort = bits(short.allParameters) == bits(straight.allParameters)
             #expect(!sameAsShort)
@@ -101,14 +96,11 @@ import MolVAETestSupport
 
     @Test func nonFiniteStepIsSkippedThenTrainingStops() throws {
         try withEngineThreads(1) {
-            let (vocabulary, data) = try Fixtures.data()
-            let train = Fixtures.subset(data, 0..<20), valid = Fixtures.subset(data, 20..<24)
-            let config = Fixtures.tinyConfig(vocab: vocabulary.count)
+            let problem = try TinyTrainingProblem(train: 0..<20, valid: 20..<24)
             let dir = Fixtures.temporaryDirectory()
             var o = Self.options(steps: 40)
             o.checkpointEvery = 2
-            let trainer = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                      options: o, directory: dir)
+            let trainer = try problem.trainer(o, directory: dir)
             var warnings: [String] = []
             trainer.onWarning = { warnings.append($0) }
             var poisonFrom = Int.max

@@ -100,29 +100,24 @@ import MolVAETestSupport
     /// parameters differ from a run without it, and the metrics record the term's validity.
     @Test func trainingWithTheTermResumesExactly() throws {
         try withEngineThreads(1) {
-            let (vocabulary, data) = try Fixtures.data()
-            let train = Fixtures.subset(data, 0..<24), valid = Fixtures.subset(data, 24..<32)
-            let config = Fixtures.tinyConfig(vocab: vocabulary.count)
+            let problem = try TinyTrainingProblem()
             var o = TrainerTests.options(steps: 7)
             o.validityWeight = 0.5
             o.validitySamples = 24
             let straightDir = Fixtures.temporaryDirectory()
-            let straight = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                       options: o, directory: straightDir)
+            let straight = try problem.trainer(o, directory: straightDir)
             try straight.run()
             let rows = try String(contentsOfFile: straightDir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
             let last = try JSONDecoder().decode(EvaluationMetrics.self, from: Data(rows.last!.utf8))
             #expect(last.trainSampleValidity.map { (0...1).contains($0) } == true)
 
-            let (resumed, checkpoint) = try stoppedAndResumed(config: config, vocabulary: vocabulary, train: train, valid: valid,
-                                                              options: o, stopAt: 3)
+            let (resumed, checkpoint) = try problem.stoppedAndResumed(options: o, stopAt: 3)
             #expect(checkpoint.options.validityWeight == 0.5)
             #expect(bits(resumed.allParameters) == bits(straight.allParameters))
 
             var off = o
             off.validityWeight = nil
-            let plain = try Trainer(model: try SmilesVAE(config: config, seed: 2), vocabulary: vocabulary, train: train, valid: valid,
-                                    options: off, directory: nil)
+            let plain = try problem.trainer(off)
             try plain.run()
             #expect(bits(plain.allParameters) != bits(straight.allParameters))
         }
