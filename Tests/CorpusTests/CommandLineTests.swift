@@ -153,6 +153,37 @@ import MolVAETestSupport
         #expect(try String(contentsOfFile: dir + "/s.csv", encoding: .utf8).split(separator: "\n").count == 21)
     }
 
+    /// A run without a property head reads no properties, so it computes none (RDKit's logP,
+    /// QED and SA cost about a millisecond per molecule); a run with one still computes them.
+    @Test func trainWithoutAPropertyHeadComputesNoProperties() throws {
+        let dir = try TestPaths.temporaryFolder()
+        let data = dir + "/data.smi", valid = dir + "/valid.smi"
+        let molecules = try SMILESReader.readAll(path: TestPaths.bundledData("moses-test-10k.smi.gz")).prefix(56).map(\.smiles)
+        try molecules.prefix(48).joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        try molecules.suffix(8).joined(separator: "\n").write(toFile: valid, atomically: true, encoding: .utf8)
+        let common = ["train", "--data", data, "--threads", "1", "--samples", "4", "--batch", "16",
+                      "--hidden", "8", "--latent", "4", "--dense", "8"]
+        for (name, layout) in [("held-out", [String]()), ("given", ["--valid", valid])] {
+            let out = dir + "/" + name
+            let run = try molvae(common + layout + ["--out", out, "--max-steps", "1", "--property-weight", "0"])
+            #expect(run.status == 0, "\(run.error)")
+            #expect(run.error.contains("properties not computed (--property-weight 0)"), "\(run.error)")
+            #expect(!FileManager.default.fileExists(atPath: out + "/properties-data.safetensors"))
+            #expect(!FileManager.default.fileExists(atPath: out + "/properties-valid.safetensors"))
+            #expect(try SmilesVAE.loadWithPropertyHead(from: out + "/last.safetensors").propertyHead == nil)
+            // Resumed, the weight is the checkpoint's 0.
+            let resumed = try molvae(common + layout + ["--out", out, "--max-steps", "2", "--resume"])
+            #expect(resumed.status == 0, "\(resumed.error)")
+            #expect(!FileManager.default.fileExists(atPath: out + "/properties-data.safetensors"))
+        }
+        let headed = try molvae(common + ["--valid", valid, "--out", dir + "/headed", "--max-steps", "1"])
+        #expect(headed.status == 0, "\(headed.error)")
+        #expect(headed.error.contains("properties computed with RDKit"), "\(headed.error)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/headed/properties-data.safetensors"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/headed/properties-valid.safetensors"))
+        #expect(try SmilesVAE.loadWithPropertyHead(from: dir + "/headed/last.safetensors").propertyHead != nil)
+    }
+
     @Test func averageWritesTheMeanOfARunsModelFiles() throws {
         let dir = try TestPaths.temporaryFolder()
         let data = dir + "/data.smi"
