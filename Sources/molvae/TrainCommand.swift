@@ -18,7 +18,8 @@ struct TrainCommand: ParsableCommand {
 
             With --resume every option not given is the checkpoint's, not the default: the \
             sizes, the data layout (--batch, --seed, --valid-fraction, --max-length: refused \
-            when given with another value), and the optimisation (--lr, --beta, schedules, \
+            when given with another value; --valid: given again exactly when the run began \
+            with it), and the optimisation (--lr, --beta, schedules, \
             term weights, evaluation), which may be given again with new values for a new \
             phase (the changes are listed). Only the stop (--epochs, --max-steps, \
             --max-minutes) and --threads are this invocation's alone. --init starts a new run \
@@ -271,8 +272,11 @@ struct TrainCommand: ParsableCommand {
         }
         // Data-defining options: the checkpoint's when resuming; another value given is refused.
         if let checkpoint {
+            let recorded = (try? JSONDecoder().decode(DataPreparationRecord.self,
+                                                      from: Data(contentsOf: URL(fileURLWithPath: out + "/prepared-valid.json"))))?.path
             let conflicts = TrainResume.conflicts(with: checkpoint, batch: self.batch, seed: self.seed,
-                                                   validFraction: self.validFraction, maxLength: self.maxLength)
+                                                   validFraction: self.validFraction, maxLength: self.maxLength,
+                                                   validFile: valid, recordedValidFile: recorded)
             if !conflicts.isEmpty {
                 throw CommandFailure("cannot resume with " + conflicts.joined(separator: ", ") + ": the saved position and split belong "
                                      + "to the checkpoint's values; omit these options (or give the checkpoint's values), or start a new --out")

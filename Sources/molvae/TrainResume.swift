@@ -6,7 +6,8 @@ import MolVAE
 /// data position pointed into another batch plan, and said nothing either way. Now:
 /// - options that define the data the run walks through (`--batch`, `--seed`,
 ///   `--valid-fraction`, `--max-length`) are the checkpoint's when omitted, and refused when
-///   given with another value: the saved position means nothing under other values;
+///   given with another value: the saved position means nothing under other values; `--valid`
+///   must be given again exactly when the checkpoint was trained with it;
 /// - sizes (`--latent`, `--hidden`, …) are the checkpoint's, with a note when others were given
 ///   (`TrainCommand.ignoredSizes`);
 /// - optimisation options (`--lr`, `--beta`, schedules, weights, evaluation) are the
@@ -14,9 +15,22 @@ import MolVAE
 ///   as scripts/train-default-model does, and the change is listed.
 enum TrainResume {
     /// The data-defining options given with a value other than the checkpoint's, as messages.
+    /// `validFile` is this invocation's `--valid`; `recordedValidFile` the path the run folder's
+    /// prepared-valid.json names, if any. A checkpoint whose options hold no valid fraction was
+    /// trained with `--valid FILE`: resumed without it, train would hold out part of `--data` and
+    /// train on another set (it did, in session 24).
     static func conflicts(with checkpoint: Checkpoint, batch: Int?, seed: UInt64?, validFraction: Double?,
-                          maxLength: Int?) -> [String] {
+                          maxLength: Int?, validFile: String?, recordedValidFile: String?) -> [String] {
         var out: [String] = []
+        switch (checkpoint.options.validFraction, validFile) {
+        case (nil, nil):
+            out.append("no --valid (the checkpoint validated on "
+                       + (recordedValidFile.map { "--valid \($0)" } ?? "a --valid file") + "; give it again)")
+        case let (fraction?, file?):
+            out.append("--valid \(file) (the checkpoint held out --valid-fraction \(fraction) of --data)")
+        default:
+            break
+        }
         if let batch, batch != checkpoint.options.batchSize {
             out.append("--batch \(batch) (the checkpoint's is \(checkpoint.options.batchSize))")
         }

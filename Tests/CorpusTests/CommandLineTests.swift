@@ -284,6 +284,25 @@ import MolVAETestSupport
         #expect(lr.error.contains("resuming with options changed from the checkpoint's: --lr 0.0005 (was 0.001)"), "\(lr.error)")
         #expect(try Checkpoint.read(from: dir + "/run/checkpoint.safetensors").state.step == 4)
 
+        // --valid is part of the layout: a run begun with it is not resumed on a held-out part
+        // of --data (it was, silently, until session 24), and a held-out run not on a file.
+        let valid = dir + "/valid.smi"
+        try molecules.prefix(8).joined(separator: "\n").write(toFile: valid, atomically: true, encoding: .utf8)
+        let filed = common.map { $0 == dir + "/run" ? dir + "/filed" : $0 }
+        let begun = try molvae(filed + ["--max-steps", "2", "--batch", "16", "--valid", valid])
+        #expect(begun.status == 0, "\(begun.error)")
+        let without = try molvae(filed + ["--max-steps", "4", "--resume"])
+        #expect(without.status == 1)
+        #expect(without.error.contains("cannot resume with no --valid (the checkpoint validated on --valid \(valid); give it again)"),
+                "\(without.error)")
+        #expect(try Checkpoint.read(from: dir + "/filed/checkpoint.safetensors").state.step == 2)
+        let again = try molvae(filed + ["--max-steps", "4", "--valid", valid, "--resume"])
+        #expect(again.status == 0, "\(again.error)")
+        #expect(again.error.contains("80 training and 8 validation molecules"), "\(again.error)")
+        let onto = try molvae(common + ["--max-steps", "6", "--valid", valid, "--resume"])
+        #expect(onto.status == 1)
+        #expect(onto.error.contains("--valid \(valid) (the checkpoint held out --valid-fraction 0.05 of --data)"), "\(onto.error)")
+
         let zero = try molvae(["train", "--data", data, "--out", dir + "/zero", "--max-steps", "1", "--valid-fraction", "0"])
         #expect(zero.status == 64)
         #expect(zero.error.contains("--valid-fraction must be above 0"), "\(zero.error)")
