@@ -129,11 +129,17 @@ public enum TrainingFilePreparation {
         try AtomicFile.write(prepared.record.jsonString() + "\n", to: stem + ".json")
     }
 
+    /// The record of the preparation cached at `stem` (which file, how many kept), or nil when
+    /// there is none: what `train --resume` names when a run began with `--valid FILE`.
+    public static func cachedRecord(stem: String) -> DataPreparationRecord? {
+        guard let json = try? FileBytes.read(stem + ".json") else { return nil }
+        return try? JSONDecoder().decode(DataPreparationRecord.self, from: json)
+    }
+
     /// The cached preparation of the file with `sha256`, or nil when there is none, it is of
     /// another file or version, or it does not hold what its record says.
     private static func readCache(stem: String, sha256: String) -> PreparedTrainingFile? {
-        guard let json = try? FileBytes.read(stem + ".json"),
-              let record = try? JSONDecoder().decode(DataPreparationRecord.self, from: json),
+        guard let record = cachedRecord(stem: stem),
               record.version == DataPreparationRecord.currentVersion, record.sha256 == sha256,
               let rows = try? SMILESReader.readAll(path: stem + ".smi", format: .smi) else { return nil }
         var records: [SMILESRecord] = []
